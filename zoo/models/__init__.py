@@ -1,0 +1,1 @@
+"""One module per paper. Models never import from each other; shared code lives in zoo.core and zoo.nets."""

@@ -1,0 +1,201 @@
+"""The zoo's table of published checkpoints and ``Zoo.load / list / info``.
+
+A name resolves, in order, to: a local export folder (a path), the mirror folder ``$ZOO_HUB/<name>/`` (the same
+layout as the Hub repo), then the Hugging Face Hub (the entry's repo at its pinned revision, through
+huggingface_hub's cache; ``HF_HUB_OFFLINE=1`` is honoured). Only JSON and safetensors are read.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zoo import hub
+
+
+class EntryNotFoundError(KeyError):
+    """No entry of that name; the message lists the closest names."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class ReferenceMismatchWarning(UserWarning):
+    """A local copy differs from the reference export, so the card's numbers may not apply to it."""
+
+
+@dataclass(frozen=True)
+class ZooEntry:
+    """One published checkpoint of the zoo.
+
+    Attributes:
+        name: opaque key, e.g. "dcgan-mnist" (never parsed).
+        model_class: import path of the LightningModule.
+        paper: paper title; arxiv: its arXiv id.
+        dataset / split: what it was trained on.
+        recipe: the LightningCLI config that trains it (relative to the repo root).
+        license: license of the weights (and the data's terms, in the card).
+        origin: "trained here" or "ported".
+        num_parameters: parameters of the trainable networks (EMA copies excluded).
+        metrics: headline numbers, e.g. {"fid": 8.1}; the protocol is in ``protocol``.
+        protocol: how the metrics were measured (extractor, sample counts, reference split, size, dtype).
+        hub_repo / hub_revision: the Hub repo id and the commit ``zoo push`` returned; None until pushed.
+        checksums: sha256 of the files of the reference export (the one the card reports).
+    """
+
+    name: str
+    model_class: str
+    paper: str
+    arxiv: str
+    dataset: str
+    split: str
+    recipe: str
+    license: str
+    origin: str
+    num_parameters: int
+    metrics: dict[str, float] = field(default_factory=dict)
+    protocol: dict[str, Any] = field(default_factory=dict)
+    hub_repo: str | None = None
+    hub_revision: str | None = None
+    checksums: dict[str, str] = field(default_factory=dict)
+
+    def row(self) -> dict[str, Any]:
+        return {"name": self.name, "paper": self.paper, "dataset": f"{self.dataset} ({self.split})",
+                "metrics": ", ".join(f"{k} {v:g}" for k, v in self.metrics.items()) or "-",
+                "hub": self.hub_repo or "-"}
+
+
+def _entries() -> dict[str, ZooEntry]:
+    from zoo import entries  # the table lives in its own module so results can be updated without touching code
+
+    table = {}
+    for entry in entries.ENTRIES:
+        if entry.name in table:
+            raise RuntimeError(f"duplicate zoo entry name {entry.name!r}")
+        table[entry.name] = entry
+    return table
+
+
+def hub_root() -> Path | None:
+    root = os.environ.get("ZOO_HUB")
+    return Path(root).expanduser() if root else None
+
+
+class Zoo:
+    """The user-facing index of the zoo: ``Zoo.list()``, ``Zoo.info(name)``, ``Zoo.load(name_or_path)``."""
+
+    @staticmethod
+    def list(**filters: str) -> list[ZooEntry]:
+        """Entries whose fields contain the given values (case-insensitive), e.g. ``Zoo.list(dataset="mnist")``."""
+        out = []
+        for entry in _entries().values():
+            values = dataclasses.asdict(entry)
+            for key in filters:
+                if key not in values:
+                    raise ValueError(f"cannot filter on {key!r}; fields are {sorted(values)}.")
+            if all(str(v).lower() in str(values[k]).lower() for k, v in filters.items()):
+                out.append(entry)
+        return out
+
+    @staticmethod
+    def table(entries: list[ZooEntry] | None = None) -> str:
+        """A plain-text table of entries (all by default)."""
+        rows = [e.row() for e in (entries if entries is not None else Zoo.list())]
+        if not rows:
+            return "(no entries)"
+        cols = list(rows[0])
+        widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+        lines = ["  ".join(c.ljust(widths[c]) for c in cols), "  ".join("-" * widths[c] for c in cols)]
+        lines += ["  ".join(str(r[c]).ljust(widths[c]) for c in cols) for r in rows]
+        return "\n".join(lines)
+
+    @staticmethod
+    def info(name: str) -> ZooEntry:
+        """The entry called ``name``; an unknown name raises an error listing the closest names."""
+        table = _entries()
+        if name not in table:
+            close = difflib.get_close_matches(name, table, n=5, cutoff=0.4)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise EntryNotFoundError(f"no zoo entry named {name!r}.{hint} `zoo list` shows all {len(table)} "
+                                     f"entries; a local export folder can be loaded by its path.")
+        return table[name]
+
+    @staticmethod
+    def resolve(name_or_path: str | os.PathLike, *, revision: str | None = None) -> Path:
+        """The local folder holding the export for ``name_or_path`` (downloading it from the Hub if needed)."""
+        path = Path(name_or_path).expanduser()
+        if path.is_dir():
+            return path
+        if os.sep in str(name_or_path) or str(name_or_path).startswith("."):
+            raise FileNotFoundError(f"export folder {path} does not exist. Pass an existing folder made by "
+                                    f"`zoo export`, or an entry name from `zoo list`.")
+        entry = Zoo.info(str(name_or_path))
+        tried = []
+        local = hub_root()
+        if local is not None:
+            folder = local / entry.name
+            if (folder / hub.CONFIG).is_file():
+                check_reference(entry, folder, strict=False)
+                return folder
+            tried.append(f"$ZOO_HUB mirror {folder} (no {hub.CONFIG} there)")
+        else:
+            tried.append("$ZOO_HUB mirror (ZOO_HUB is not set)")
+        if entry.hub_repo:
+            try:
+                folder = download(entry, revision or entry.hub_revision)
+            except Exception as err:  # offline, unknown repo, network: report every place tried
+                first_line = (str(err).splitlines() or [""])[0]
+                tried.append(f"Hugging Face Hub {entry.hub_repo}@{revision or entry.hub_revision} "
+                             f"({type(err).__name__}: {first_line})")
+            else:
+                if revision is None or revision == entry.hub_revision:
+                    check_reference(entry, folder, strict=True)
+                return folder
+        else:
+            tried.append(f"Hugging Face Hub (entry {entry.name!r} has not been pushed yet)")
+        raise FileNotFoundError(
+            f"cannot find the weights of {entry.name!r}. Tried: " + "; ".join(tried) + ". Fix: connect to the "
+            f"internet (and unset HF_HUB_OFFLINE), or train it with `zoo fit --config {entry.recipe}`, export it "
+            f"with `zoo export <run dir> --name {entry.name} -o $ZOO_HUB/{entry.name}` and set ZOO_HUB.")
+
+    @staticmethod
+    def load(name_or_path: str | os.PathLike, *, revision: str | None = None, device: str = "cpu",
+             trainable: bool = False):
+        """Load a zoo model by entry name or export folder.
+
+        Args:
+            name_or_path: an entry name (``zoo list``) or a folder written by ``zoo export``.
+            revision: a Hub revision other than the entry's pinned one.
+            device: where to put the model.
+            trainable: return it in train mode; either way it fine-tunes with ``trainer.fit`` (G, D, EMA restored).
+        Returns:
+            The GANModule, in eval mode unless ``trainable``.
+        """
+        return hub.load_folder(Zoo.resolve(name_or_path, revision=revision), device=device, trainable=trainable)
+
+
+def check_reference(entry: ZooEntry, folder: Path, *, strict: bool) -> None:
+    """Compare a folder with the entry's reference checksums: an error for Hub downloads, a warning locally."""
+    if not entry.checksums:
+        return
+    different = [f for f, digest in entry.checksums.items()
+                 if not (folder / f).is_file() or hub.sha256_file(folder / f) != digest]
+    if not different:
+        return
+    message = (f"{folder} differs from the reference export of {entry.name!r} in {different}, so the numbers on "
+               f"its card may not apply")
+    if strict:
+        raise hub.ExportError(message + "; the download is corrupt or tampered with: delete it from the Hugging "
+                              "Face cache and load again.")
+    warnings.warn(message + " (a locally re-trained copy?).", ReferenceMismatchWarning, stacklevel=3)
+
+
+def download(entry: ZooEntry, revision: str | None) -> Path:
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(entry.hub_repo, revision=revision,
+                                  allow_patterns=["*.json", "*.safetensors", "*.md", "*.png"]))
