@@ -1,0 +1,1 @@
+"""Metrics: image quality (FID/KID/IS through torchmetrics), toy-mixture mode statistics, and more."""
