@@ -91,6 +91,28 @@ def cmd_push(ns) -> None:
     print(f"pushed {ns.folder} to {ns.repo_id} at revision {commit}")
 
 
+def cmd_eval(ns) -> None:
+    from zoo.metrics.evaluate import evaluate, write_results
+    from zoo.registry import Zoo
+
+    folder = Zoo.resolve(ns.model)
+    from zoo import hub
+
+    model = hub.load_folder(folder, device=ns.device)
+    reference = ns.reference or (hub.read_config(folder).get("metrics_protocol") or {}).get("reference_split")
+    results = evaluate(model, metrics=ns.metrics.split(","), reference=reference, num_samples=ns.num_samples,
+                       num_reference=ns.num_reference, mixture=ns.mixture, seed=ns.seed)
+    path = write_results(results, ns.output or Path(folder) / hub.RESULTS)
+    numbers = {k: v for k, v in results.items() if k != "protocol"}
+    print(f"{ns.model}: {numbers}\nwrote {path}")
+
+
+def cmd_bench(ns) -> None:
+    from zoo.bench import bench
+
+    bench(ns.suite, skip_train=ns.skip_train, hub_dir=ns.hub)
+
+
 def cmd_quickstart(ns) -> None:
     from zoo.quickstart import quickstart
 
@@ -131,6 +153,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="export folder (default exports/<name>)")
     p.add_argument("--results", help="results.json from `zoo eval` to include")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("eval", help="measure FID/KID (images) or mode statistics (toys) into results.json")
+    p.add_argument("model", help="entry name or export folder")
+    p.add_argument("--metrics", default="fid,kid", help="comma-separated: fid,kid,is or modes")
+    p.add_argument("--reference", help="reference split, e.g. mnist-test (default: the export's protocol)")
+    p.add_argument("--num-samples", type=int, default=5000)
+    p.add_argument("--num-reference", type=int, default=None)
+    p.add_argument("--mixture", choices=["ring", "grid"], help="for --metrics modes")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("-o", "--output", help="results file (default: results.json in the export folder)")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="train, evaluate and export every entry of a suite; write a results table")
+    p.add_argument("suite", help="suite YAML, e.g. recipes/bench/first-entries.yaml")
+    p.add_argument("--skip-train", action="store_true", help="evaluate the existing runs only")
+    p.add_argument("--hub", help="export root (default $ZOO_HUB, else exports/)")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("push", help="upload an export folder to the Hugging Face Hub (one commit)")
     p.add_argument("folder")

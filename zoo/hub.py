@@ -61,7 +61,7 @@ def import_class(path: str) -> type:
 
 
 def jsonable_hparams(model) -> dict[str, Any]:
-    hparams = dict(model.hparams)
+    hparams = {k: v for k, v in model.hparams.items() if not k.startswith("_")}  # LightningCLI adds _class_path
     try:
         return json.loads(json.dumps(hparams))
     except TypeError as err:

@@ -45,6 +45,11 @@ class ZooEntry:
         protocol: how the metrics were measured (extractor, sample counts, reference split, size, dtype).
         hub_repo / hub_revision: the Hub repo id and the commit ``zoo push`` returned; None until pushed.
         checksums: sha256 of the files of the reference export (the one the card reports).
+        paper_metrics: the paper's (or best published reimplementation's) numbers, keyed by a label that says
+            whose number it is.
+        training: the compute and wall time the reference export took.
+        limitations: what a user should know before relying on it.
+        data_license: the training data's license or terms.
     """
 
     name: str
@@ -62,6 +67,10 @@ class ZooEntry:
     hub_repo: str | None = None
     hub_revision: str | None = None
     checksums: dict[str, str] = field(default_factory=dict)
+    paper_metrics: dict[str, float] = field(default_factory=dict)
+    training: str = ""
+    limitations: str = ""
+    data_license: str = ""
 
     def row(self) -> dict[str, Any]:
         return {"name": self.name, "paper": self.paper, "dataset": f"{self.dataset} ({self.split})",
