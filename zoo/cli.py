@@ -113,6 +113,31 @@ def cmd_bench(ns) -> None:
     bench(ns.suite, skip_train=ns.skip_train, hub_dir=ns.hub)
 
 
+def cmd_record(ns) -> None:
+    import os
+
+    from zoo.entries.measured import record
+
+    root = Path(ns.hub or os.environ.get("ZOO_HUB", "exports"))
+    for name in ns.names:
+        entry = record(name, root / name)
+        print(f"recorded {name}: {entry['metrics']}")
+
+
+def cmd_card(ns) -> None:
+    import json
+
+    from zoo.cards import entry_card
+
+    results = json.loads(Path(ns.results).read_text()) if ns.results else None
+    text = entry_card(ns.name, results)
+    if ns.output:
+        Path(ns.output).write_text(text)
+        print(f"wrote {ns.output}")
+    else:
+        print(text)
+
+
 def cmd_quickstart(ns) -> None:
     from zoo.quickstart import quickstart
 
@@ -171,6 +196,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-train", action="store_true", help="evaluate the existing runs only")
     p.add_argument("--hub", help="export root (default $ZOO_HUB, else exports/)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("record", help="copy reference exports' results and checksums into the registry data")
+    p.add_argument("names", nargs="+")
+    p.add_argument("--hub", help="export root (default $ZOO_HUB, else exports/)")
+    p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("card", help="write an entry's model card (from the registry or a results.json)")
+    p.add_argument("name")
+    p.add_argument("--results", help="results.json to report instead of the registry's numbers")
+    p.add_argument("-o", "--output", help="file to write (default: print)")
+    p.set_defaults(func=cmd_card)
 
     p = sub.add_parser("push", help="upload an export folder to the Hugging Face Hub (one commit)")
     p.add_argument("folder")

@@ -73,7 +73,8 @@ class ZooEntry:
     data_license: str = ""
 
     def row(self) -> dict[str, Any]:
-        return {"name": self.name, "paper": self.paper, "dataset": f"{self.dataset} ({self.split})",
+        paper = self.paper if len(self.paper) <= 40 else self.paper[:37] + "..."
+        return {"name": self.name, "paper": f"{paper} ({self.arxiv})", "dataset": f"{self.dataset} ({self.split})",
                 "metrics": ", ".join(f"{k} {v:g}" for k, v in self.metrics.items()) or "-",
                 "hub": self.hub_repo or "-"}
 
@@ -100,12 +101,13 @@ class Zoo:
     @staticmethod
     def list(**filters: str) -> list[ZooEntry]:
         """Entries whose fields contain the given values (case-insensitive), e.g. ``Zoo.list(dataset="mnist")``."""
+        fields = {f.name for f in dataclasses.fields(ZooEntry)}
+        for key in filters:
+            if key not in fields:
+                raise ValueError(f"cannot filter on {key!r}; fields are {sorted(fields)}.")
         out = []
         for entry in _entries().values():
             values = dataclasses.asdict(entry)
-            for key in filters:
-                if key not in values:
-                    raise ValueError(f"cannot filter on {key!r}; fields are {sorted(values)}.")
             if all(str(v).lower() in str(values[k]).lower() for k, v in filters.items()):
                 out.append(entry)
         return out

@@ -100,32 +100,41 @@ def cache_dir() -> Path:
     return Path(os.environ.get("ZOO_CACHE", "~/.cache/zoo")).expanduser() / "reference_stats"
 
 
-def _cache_file(reference_key: str, image_size: Sequence[int]) -> Path:
-    digest = hashlib.sha256(f"{reference_key}|{EXTRACTOR}|{tuple(image_size)}".encode()).hexdigest()[:16]
+def _cache_file(reference_key: str) -> Path:
+    digest = hashlib.sha256(f"{reference_key}|{EXTRACTOR}".encode()).hexdigest()[:16]
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in reference_key)
-    return cache_dir() / f"{safe}-{'x'.join(map(str, image_size))}-{digest}.safetensors"
+    return cache_dir() / f"{safe}-{digest}.safetensors"
 
 
 def reference_features(real: Tensor | None, reference_key: str | None, batch_size: int = 100,
                        device: str | torch.device = "cpu", progress: bool = False) -> Tensor:
-    """Features of the reference images, read from the disk cache when ``reference_key`` was seen before."""
-    from safetensors.torch import load_file, save_file
+    """Features of the reference images, read from the disk cache when ``reference_key`` was seen before.
+
+    The cache is keyed by the reference name and the extractor; the file also records the image size and count,
+    and a cached entry whose size or count differs from given images is recomputed.
+    """
+    from safetensors import safe_open
+    from safetensors.torch import save_file
 
     if reference_key is None:
         if real is None:
             raise ValueError("give the reference images, or a reference_key whose statistics are cached.")
         return features(real, batch_size, device, progress)
-    size = tuple(real.shape[1:]) if real is not None else ()
-    path = _cache_file(reference_key, size)
+    path = _cache_file(reference_key)
     if path.is_file():
-        return load_file(str(path))["features"]
+        with safe_open(str(path), "pt") as f:
+            meta = f.metadata() or {}
+            if real is None or (meta.get("image_size") == str(list(real.shape[1:]))
+                                and meta.get("count") == str(len(real))):
+                return f.get_tensor("features")
     if real is None:
         raise ValueError(f"no cached statistics for reference {reference_key!r} at {path}; pass the real images.")
     feats = features(real, batch_size, device, progress)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".partial")
-    save_file({"features": feats.contiguous()}, str(tmp), metadata={"reference": reference_key,
-                                                                    "extractor": EXTRACTOR})
+    save_file({"features": feats.contiguous()}, str(tmp), metadata={
+        "reference": reference_key, "extractor": EXTRACTOR, "image_size": str(list(real.shape[1:])),
+        "count": str(len(real))})
     tmp.replace(path)
     return feats
 
