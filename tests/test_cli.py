@@ -51,3 +51,14 @@ def test_sample_and_export_commands(tmp_path, capsys):
         main(["sample", str(tmp_path / "missing_dir/"), "-o", str(tmp_path / "g.png")])
     with pytest.raises(SystemExit, match="no zoo entry named 'dcgan-mnsit'"):
         main(["sample", "dcgan-mnsit"])
+
+
+def test_validate_and_test_report_discriminator_scores(tmp_path, capsys):
+    recipe = Path(__file__).resolve().parents[1] / "recipes/dcgan/digits.yaml"
+    args = ["--config", str(recipe), f"--trainer.default_root_dir={tmp_path}", "--trainer.limit_val_batches=2",
+            "--trainer.limit_test_batches=2", "--trainer.enable_progress_bar=false",
+            "--model.generator_width=8", "--model.discriminator_width=8"]
+    main(["validate", *args])
+    main(["test", *args])
+    out = capsys.readouterr().out
+    assert "val/real_score" in out and "test/fake_score" in out

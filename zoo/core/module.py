@@ -200,3 +200,21 @@ def log_image_grid(trainer: L.Trainer, images: Tensor, step: int, tag: str = "sa
     folder = os.path.join(trainer.log_dir or trainer.default_root_dir, tag)
     os.makedirs(folder, exist_ok=True)
     save_image(grid, os.path.join(folder, f"step_{step:07d}.png"))
+
+
+class DiscriminatorScores:
+    """Mixin for models with one unconditional ``self.discriminator``: ``zoo validate`` / ``zoo test`` report D's
+    mean score (logit) on held-out real images and on as many generated ones. A gap that keeps growing on held-out
+    data while the training losses look balanced is the classic sign of D memorising its training set."""
+
+    def validation_step(self, batch, batch_idx: int) -> None:
+        self._log_scores(batch, "val")
+
+    def test_step(self, batch, batch_idx: int) -> None:
+        self._log_scores(batch, "test")
+
+    def _log_scores(self, batch, stage: str) -> None:
+        real = batch[0]
+        fake = self.sampler(self.noise(len(real)))
+        self.log_dict({f"{stage}/real_score": self.discriminator(real).mean(),
+                       f"{stage}/fake_score": self.discriminator(fake).mean()}, prog_bar=True)

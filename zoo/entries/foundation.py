@@ -29,7 +29,7 @@ ENTRIES: tuple[ZooEntry, ...] = (
     _entry("dcgan-digits", "zoo.models.dcgan.DCGAN", DCGAN_PAPER, "scikit-learn digits", "train",
            "recipes/dcgan/digits.yaml", 536418, data_license=DIGITS_LICENSE,
            limitations="8x8 digits upsampled to 32x32: blurry by construction. The FID reference is the training "
-                       "split itself (1,500 images; the set has no larger held-out split)."),
+                       "split itself (its first 500 images, against 500 samples; the set has no larger held-out split)."),
     _entry("gan-mnist", "zoo.models.gan.GAN", GAN_PAPER, "MNIST", "train", "recipes/gan/mnist.yaml", 3735425,
            paper_metrics={"fid (Lucic et al. 2018, best of search, NS GAN)": 6.8,
                           "fid (Lucic et al. 2018, best of search, MM GAN)": 9.8},

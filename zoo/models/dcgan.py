@@ -10,11 +10,11 @@ from __future__ import annotations
 import torch
 
 from zoo.core import losses
-from zoo.core.module import GANModule
+from zoo.core.module import DiscriminatorScores, GANModule
 from zoo.nets.dcgan import DCGANDiscriminator, DCGANGenerator
 
 
-class DCGAN(GANModule):
+class DCGAN(DiscriminatorScores, GANModule):
     """DCGAN with the paper's architecture guidelines and optimiser.
 
     Args:

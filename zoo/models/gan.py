@@ -13,11 +13,11 @@ import torch
 from torch import Tensor
 
 from zoo.core import losses
-from zoo.core.module import GANModule
+from zoo.core.module import DiscriminatorScores, GANModule
 from zoo.nets.mlp import MaxoutDiscriminator, MLPGenerator
 
 
-class GAN(GANModule):
+class GAN(DiscriminatorScores, GANModule):
     """The original GAN with MLP players.
 
     Args:
