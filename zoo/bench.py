@@ -78,11 +78,15 @@ def bench(suite_path: str | Path, *, skip_train: bool = False, hub_dir: str | Pa
         else:
             root, train_s = train(item)
         model = load_checkpoint(root)
-        print(f"[bench] {item['name']}: evaluating {item['eval']}", flush=True)
-        ev = dict(item["eval"])
-        results = evaluate(model, metrics=ev.pop("metrics", ["fid", "kid"]), **ev)
-        results["protocol"]["train_wall_time_s"] = round(train_s, 1)
-        write_results(results, root / hub.RESULTS)
+        results = reusable_results(root, item["eval"])
+        if results is None:
+            print(f"[bench] {item['name']}: evaluating {item['eval']}", flush=True)
+            ev = dict(item["eval"])
+            results = evaluate(model, metrics=ev.pop("metrics", ["fid", "kid"]), **ev)
+            results["protocol"]["train_wall_time_s"] = round(train_s, 1)
+            write_results(results, root / hub.RESULTS)
+        else:
+            print(f"[bench] {item['name']}: reusing {root / hub.RESULTS} (newer than the checkpoint, same protocol)")
         card = _card(item["name"], results)
         folder = hub.export(model, hub_dir / item["name"], name=item["name"], results=results, card=card)
         row = {"name": item["name"], "recipe": item["recipe"],
@@ -92,6 +96,26 @@ def bench(suite_path: str | Path, *, skip_train: bool = False, hub_dir: str | Pa
         print(f"[bench] {item['name']}: {json.dumps({k: v for k, v in row.items() if k != 'export'})}", flush=True)
     write_table(rows, out)
     return rows
+
+
+def reusable_results(root: Path, spec: dict) -> dict | None:
+    """The run's results.json when it is newer than its last checkpoint and was measured with ``spec``."""
+    from zoo.checkpoints import find_checkpoint
+
+    path = root / hub.RESULTS
+    if not path.is_file() or path.stat().st_mtime < find_checkpoint(root).stat().st_mtime:
+        return None
+    results = json.loads(path.read_text())
+    protocol = results.get("protocol", {})
+    metrics = spec.get("metrics", ["fid", "kid"])
+    if "modes" in metrics:
+        same = protocol.get("mixture") == spec.get("mixture") and protocol.get("num_samples") == spec.get(
+            "num_samples", 5000)
+    else:
+        same = (protocol.get("reference_split") == spec.get("reference")
+                and protocol.get("num_fake") == spec.get("num_samples", 5000)
+                and all(m in results for m in metrics))
+    return results if same else None
 
 
 def _card(name: str, results: dict) -> str | None:
