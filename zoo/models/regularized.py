@@ -121,7 +121,8 @@ class RegularizedGAN(GANModule):
         with self.toggled_optimizer(g_opt):
             if reg == "unrolled":  # Eq. 5: f_K(θ_G, θ_D) = f(θ_G, θ_D^K(θ_G, θ_D)), differentiated through the unroll
                 params = regularizers.unrolled_parameters(self.discriminator, self.discriminator_loss, real, fake,
-                                                          hp.unroll_steps, hp.unroll_lr or hp.lr)
+                                                          hp.unroll_steps,
+                                                          hp.lr if hp.unroll_lr is None else hp.unroll_lr)
                 scores = functional_call(self.discriminator, params, (fake,))
             elif reg == "instance_noise":
                 scores = self.discriminator(regularizers.add_instance_noise(fake, self.noise_std()))
