@@ -52,7 +52,8 @@ def test_gradient_penalty_closed_forms_and_one_sided():
 
 
 def test_interpolates_use_one_epsilon_per_sample():
-    real, fake = torch.randn(64, 3, 2), torch.randn(64, 3, 2)
+    fake = torch.randn(64, 3, 2, generator=torch.Generator().manual_seed(1))
+    real = fake + 1.0 + torch.rand(64, 3, 2, generator=torch.Generator().manual_seed(2))  # real − fake ≥ 1
     x_hat = reg.interpolate(real, fake, torch.Generator().manual_seed(0))
     eps = (x_hat - fake) / (real - fake)  # the same ε for every coordinate of a sample, within [0, 1]
     torch.testing.assert_close(eps, eps[:, :1, :1].expand_as(eps))
