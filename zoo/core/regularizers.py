@@ -5,7 +5,7 @@
   Algorithm 1 lines 6-7), with the gradient norm taken *per sample* over all non-batch dimensions.
 - ``r1_penalty`` / ``r2_penalty``: ‖∇ₓD‖² on real / generated data (Mescheder, Geiger & Nowozin 2018, Eqs. 9-10).
 - ``discriminator_gradient_penalty``: Nagarajan & Kolter 2017 ("Gradient descent GAN optimization is locally
-  stable", Eq. 5): the generator also minimises η‖∇_{θ_D} V‖².
+  stable", Sec. 3): the generator also minimises η‖∇_{θ_D} V‖².
 - ``consensus_gradients``: consensus optimisation (Mescheder, Nowozin & Geiger 2017, Algorithm 2): every player
   follows its own gradient plus γ∇L, L = ½‖v‖² and v the joint gradient field of the game.
 - ``add_instance_noise`` / ``annealed_std``: Gaussian instance noise on D's inputs (Sønderby et al. 2017; Arjovsky &
@@ -101,7 +101,7 @@ def detached_parameters(module: nn.Module) -> dict[str, Tensor]:
 
 def discriminator_gradient_penalty(discriminator: nn.Module, discriminator_loss: Callable[[Tensor, Tensor], Tensor],
                                    real: Tensor, fake: Tensor) -> Tensor:
-    """‖∇_{θ_D} V(θ_D, θ_G)‖² for the generator's loss (Nagarajan & Kolter 2017, Eq. 5), to be weighted by η.
+    """‖∇_{θ_D} V(θ_D, θ_G)‖² for the generator's loss (Nagarajan & Kolter 2017, Sec. 3), to be weighted by η.
 
     ``fake`` must carry the graph to the generator: the penalty is differentiated with respect to θ_G, where it
     damps the rotation of the game around an equilibrium.
@@ -146,7 +146,7 @@ def consensus_gradients(player_losses: Sequence[Tensor], player_params: Sequence
 
 
 def add_instance_noise(x: Tensor, std: float, generator: torch.Generator | None = None) -> Tensor:
-    """x + σε, ε ~ N(0, I): instance noise on D's inputs, real and fake alike (Sønderby et al. 2017, Sec. 3.2)."""
+    """x + σε, ε ~ N(0, I): instance noise on D's inputs, real and fake alike (Sønderby et al. 2017)."""
     if std < 0:
         raise ValueError(f"instance noise std={std} must be non-negative.")
     if std == 0:

@@ -5,7 +5,7 @@ The game is the GAN (non-saturating or minimax, Goodfellow et al. 2014) or LSGAN
 
 - "r1" / "r2": D's loss + γ/2·E‖∇ₓD(x)‖² on real / generated data (Mescheder, Geiger & Nowozin 2018, Eqs. 9-10).
 - "gradient_penalty": D's loss + λ·E(‖∇_x̂ D(x̂)‖ − 1)² at interpolates (Gulrajani et al. 2017, Eq. 3).
-- "gradient_norm": G's loss + η‖∇_{θ_D} V‖² (Nagarajan & Kolter 2017, Eq. 5).
+- "gradient_norm": G's loss + η‖∇_{θ_D} V‖² (Nagarajan & Kolter 2017, Sec. 3).
 - "consensus": both players descend their gradient plus γ∇½‖v‖² and are updated simultaneously (Mescheder,
   Nowozin & Geiger 2017, Algorithm 2).
 - "instance_noise": Gaussian noise of std σ (annealed linearly to 0 over ``noise_anneal_steps`` generator updates
@@ -119,7 +119,7 @@ class RegularizedGAN(GANModule):
         if not self.generator_turn(hp.discriminator_steps):
             return
         with self.toggled_optimizer(g_opt):
-            if reg == "unrolled":  # Eq. 5: f_K(θ_G, θ_D) = f(θ_G, θ_D^K(θ_G, θ_D)), differentiated through the unroll
+            if reg == "unrolled":  # Metz et al. Eq. 5: f(θ_G, θ_D^K(θ_G, θ_D)), differentiated through
                 params = regularizers.unrolled_parameters(self.discriminator, self.discriminator_loss, real, fake,
                                                           hp.unroll_steps,
                                                           hp.lr if hp.unroll_lr is None else hp.unroll_lr)
@@ -129,7 +129,7 @@ class RegularizedGAN(GANModule):
             else:
                 scores = self.discriminator(fake)
             loss_g = self.generator_loss(scores)
-            if reg == "gradient_norm":  # Eq. 5: G also minimises η‖∇_{θ_D} V(θ_D, θ_G)‖²
+            if reg == "gradient_norm":  # Nagarajan & Kolter, Sec. 3: G also minimises η‖∇_{θ_D} V(θ_D, θ_G)‖²
                 loss_g = loss_g + self.weight * regularizers.discriminator_gradient_penalty(
                     self.discriminator, self.discriminator_loss, real, fake)
             self.step(g_opt, loss_g, "loss/generator", "generator")
