@@ -84,7 +84,8 @@ def run_one(name: str, mixture: str, seed: int, args) -> dict:
     seconds = time.time() - start
     samples = model.sample(2500, generator=torch.Generator().manual_seed(1000 + seed))
     stats = mode_statistics(samples, mixture)
-    return {"config": name, "mixture": mixture, "seed": seed, **stats, "generator_updates": int(model.generator_updates),
+    return {"config": name, "mixture": mixture, "seed": seed, **stats,
+            "generator_updates": int(model.generator_updates),
             "discriminator_updates": int(model.discriminator_updates), "seconds": round(seconds, 1),
             "samples": samples[:500].tolist()}
 
@@ -181,7 +182,8 @@ def main() -> None:
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     done = set()
     if Path(args.out).exists():  # resume: skip runs already in the file
-        done = {(r["config"], r["mixture"], r["seed"]) for r in map(json.loads, Path(args.out).read_text().splitlines())}
+        lines = Path(args.out).read_text().splitlines()
+        done = {(r["config"], r["mixture"], r["seed"]) for r in map(json.loads, lines)}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     for seed in args.seeds:
         for name in args.configs:

@@ -8,8 +8,8 @@ with a, b the labels of fake and real data and c the value G wants D to believe 
 two codings: (a, b, c) = (−1, 1, 0), which satisfies b − c = 1 and b − a = 2 so that the game minimises the
 Pearson χ² divergence between p_d + p_g and 2p_g (Eq. 8), and the 0-1 coding (0, 1, 1) (Eq. 9), which the paper
 uses in its experiments and which is the default here. Optimiser (Sec. 4.1): Adam with β₁ = 0.5; learning rate
-2e-4 (the paper's value for its handwritten-character set; 1e-3 for the LSUN scenes), one D update per G update. Networks: the DCGAN nets
-(the paper's own architecture is a VGG-like 112×112 model) or ReLU MLPs for the 2-D toys.
+2e-4 (the paper's value for its handwritten-character set; 1e-3 for the LSUN scenes), one D update per G update.
+Networks: the DCGAN nets (the paper's own architecture is a VGG-like 112×112 model) or ReLU MLPs for the 2-D toys.
 """
 from __future__ import annotations
 
