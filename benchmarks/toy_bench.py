@@ -4,8 +4,9 @@ Every configuration is trained from the zoo's own classes through Lightning, for
 updates, on ``ToyMixtureDataModule``; then 2,500 samples are scored with the PacGAN protocol
 (``zoo.metrics.toy.mode_statistics``: modes covered, share of high-quality samples within 3σ, reverse KL).
 
-    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/toy_bench.py --out benchmarks/issue4_toys.jsonl
-    python benchmarks/toy_bench.py --summarise benchmarks/issue4_toys.jsonl --figure benchmarks/issue4_toys.png
+    OMP_NUM_THREADS=1 nice -n 10 python benchmarks/toy_bench.py --out runs/issue4_bench/all.jsonl
+    python benchmarks/toy_bench.py --summarise runs/issue4_bench/*.jsonl --figure benchmarks/issue4_toys.png \
+        --results benchmarks/issue4_toys.jsonl
 
 Scaled to a 2-core CPU (see benchmarks/issue4.md): smaller MLPs and far fewer generator updates than the papers.
 """
@@ -90,8 +91,11 @@ def run_one(name: str, mixture: str, seed: int, args) -> dict:
             "samples": samples[:500].tolist()}
 
 
-def summarise(path: str, figure: str | None) -> str:
-    rows = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+def summarise(paths: list[str], figure: str | None, results: str | None = None) -> str:
+    rows = [json.loads(line) for path in paths for line in Path(path).read_text().splitlines() if line.strip()]
+    if results:  # the numbers without the stored samples, small enough to keep beside the table
+        Path(results).write_text("".join(json.dumps({k: v for k, v in r.items() if k != "samples"}) + "\n"
+                                         for r in rows))
     table = {}
     for r in rows:
         table.setdefault((r["config"], r["mixture"]), []).append(r)
@@ -103,7 +107,7 @@ def summarise(path: str, figure: str | None) -> str:
 
     names = list(dict.fromkeys(r["config"] for r in rows))
     lines = ["| configuration | ring: modes (of 8) | ring: high quality % | ring: reverse KL | grid: modes (of 25) "
-             "| grid: high quality % | grid: reverse KL | seeds | CPU s per run |",
+             "| grid: high quality % | grid: reverse KL | seeds | wall s per run |",
              "|---|---|---|---|---|---|---|---|---|"]
     for name in names:
         cells = [name]
@@ -173,11 +177,12 @@ def main() -> None:
     parser.add_argument("--num-samples", type=int, default=100_000)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--wgan-warmup-critic-steps", type=int, default=20)
-    parser.add_argument("--summarise", metavar="JSONL", help="print the table of a results file and stop")
+    parser.add_argument("--summarise", nargs="+", metavar="JSONL", help="print the table of results files and stop")
     parser.add_argument("--figure", help="with --summarise: write the figure of samples here")
+    parser.add_argument("--results", help="with --summarise: write the rows without their samples here")
     args = parser.parse_args()
     if args.summarise:
-        print(summarise(args.summarise, args.figure))
+        print(summarise(args.summarise, args.figure, args.results))
         return
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     done = set()
