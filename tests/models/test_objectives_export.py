@@ -12,8 +12,9 @@ from zoo.models.wgan_gp import WGANGP
 TOY = dict(data_shape=(2,), latent_dim=4, hidden=(8, 8))
 
 
-@pytest.mark.parametrize("build", [lambda: WGAN(**TOY), lambda: WGANGP(**TOY), lambda: LSGAN(**TOY, a=-1.0, c=0.0),
-                                   lambda: FGAN("jeffrey", **TOY), lambda: RegularizedGAN(regularizer="unrolled", **TOY),
+@pytest.mark.parametrize("build", [lambda: WGAN(**TOY), lambda: WGANGP(**TOY),
+                                   lambda: LSGAN(**TOY, a=-1.0, c=0.0), lambda: FGAN("jeffrey", **TOY),
+                                   lambda: RegularizedGAN(regularizer="unrolled", **TOY),
                                    lambda: WGAN(generator_width=4, critic_width=4)],
                          ids=["wgan", "wgan_gp", "lsgan", "fgan", "regularized", "wgan_images"])
 def test_export_round_trip(build, tmp_path):
