@@ -1,0 +1,33 @@
+"""Entries of the image-to-image papers: Pix2Pix (Isola et al. 2017), CycleGAN (Zhu et al. 2017), DiscoGAN (Kim et al.
+2017). All three were trained here on a shared 2-core CPU with scaled-down recipes (64x64 images, narrow networks,
+a few hundred iterations), which their ``dataset`` field and cards say plainly; the papers' settings are in the
+recipes without ``_cpu64``. Numbers and protocols: benchmarks/issue6.md and each export's results.json.
+"""
+from zoo.registry import ZooEntry
+
+FID_PROTOCOL = {
+    "feature_extractor": "torchmetrics NoTrainInceptionV3 'inception-v3-compat' pool3 (2048-d), weights "
+                         "inception-2015-12-05",
+    "resize": "bicubic to 64x64 (the training size), then bilinear antialiased to 299x299",
+    "dtype": "float32 features, float64 statistics",
+}
+
+ENTRIES: tuple[ZooEntry, ...] = (
+    ZooEntry(
+        name="pix2pix-facades",
+        model_class="zoo.models.pix2pix.Pix2Pix",
+        paper="Image-to-Image Translation with Conditional Adversarial Networks",
+        arxiv="1611.07004",
+        dataset="facades labels -> photo (CPU-scaled: 64x64, width 32, 500 iterations)",
+        split="train (400 pairs)",
+        recipe="recipes/pix2pix/facades_cpu64.yaml",
+        license="Apache-2.0 (weights); CMP Facade Database: research use",
+        origin="trained here",
+        num_parameters=8_011_268,
+        metrics={"fid": 332.88, "l1": 0.3457},
+        protocol={**FID_PROTOCOL, "test_set": "facades test, 106 label maps -> photos vs the 106 real photos",
+                  "translate_mode": "paper (dropout, per-image batch statistics), seed 0",
+                  "l1": "mean |G(x) - y|, images in [-1, 1]"},
+        checksums={"model.safetensors": "a68ecb58852bb4d83709001c156a90a1754234d3e416bfb69ba9eff1ce047dfc"},
+    ),
+)
