@@ -1,18 +1,27 @@
 """The SeqGAN oracle: the README's equations and checks, and the oracle data module."""
 import math
+import os
+from pathlib import Path
 
 import pytest
 import torch
 
 from zoo.data.common import data_root
 from zoo.data.oracle import ORACLE_FILE, OracleDataModule, OracleLSTM
+from tests.conftest import SHARED_DATA
+
+
+def oracle_root() -> Path:
+    """$ZOO_DATA (or the default data root), else the shared data folder; skip when neither holds the oracle."""
+    for root in (data_root(), Path(os.environ.get("ZOO_SHARED_DATA", SHARED_DATA))):
+        if (root / "seqgan_oracle" / ORACLE_FILE).is_file():
+            return root
+    pytest.skip(f"no seqgan_oracle/{ORACLE_FILE} under {data_root()} or {SHARED_DATA}; set ZOO_DATA")
 
 
 @pytest.fixture(scope="module")
 def oracle():
-    if not (data_root() / "seqgan_oracle" / ORACLE_FILE).is_file():
-        pytest.skip(f"no seqgan_oracle/{ORACLE_FILE} under {data_root()}; set ZOO_DATA to the shared data folder")
-    return OracleLSTM.from_file()
+    return OracleLSTM.from_file(oracle_root())
 
 
 def test_first_step_follows_the_readme_equations(oracle):
@@ -43,9 +52,16 @@ def test_bad_tokens_are_refused(oracle):
         oracle.log_prob(torch.zeros(20, dtype=torch.long))
 
 
+def test_missing_oracle_file_names_the_folder(tmp_path):
+    from zoo.data.common import DataFileError
+
+    with pytest.raises(DataFileError, match=str(tmp_path / "seqgan_oracle")):
+        OracleLSTM.from_file(tmp_path)
+
+
 def test_data_module_draws_the_training_set(oracle):
-    dm = OracleDataModule(num_sequences=100, batch_size=10)
+    dm = OracleDataModule(oracle_root(), num_sequences=100, batch_size=10)
     tokens, labels = next(iter(dm.train_dataloader()))
     assert tokens.shape == (10, 20) and tokens.dtype == torch.int64 and (labels == -1).all()
-    again = OracleDataModule(num_sequences=100, batch_size=10)
+    again = OracleDataModule(oracle_root(), num_sequences=100, batch_size=10)
     torch.testing.assert_close(dm.dataset("train").tensors[0], again.dataset("train").tensors[0])

@@ -111,12 +111,10 @@ def test_mle_loss_falls():
 
 
 def test_mle_loss_falls_on_oracle_data():
-    from zoo.data.common import data_root
-    from zoo.data.oracle import ORACLE_FILE, OracleDataModule
+    from tests.test_oracle import oracle_root
+    from zoo.data.oracle import OracleDataModule
 
-    if not (data_root() / "seqgan_oracle" / ORACLE_FILE).is_file():
-        pytest.skip(f"no seqgan_oracle/{ORACLE_FILE} under {data_root()}; set ZOO_DATA to the shared data folder")
-    dm = OracleDataModule(num_sequences=320, batch_size=64)
+    dm = OracleDataModule(oracle_root(), num_sequences=320, batch_size=64)
     held_out = dm.dataset("val").tensors[0]
     model = SeqGAN(hidden_dim=16, embedding_dim=16, mle_epochs=2, adversarial_steps=0, filter_sizes=(1,),
                    num_filters=(2,))

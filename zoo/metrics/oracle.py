@@ -43,16 +43,17 @@ class OracleNLLCallback(L.Callback):
     training. The curve is kept in ``history`` and, when ``path`` is given, rewritten there as JSON each time.
 
     Args:
-        oracle: the oracle LSTM.
+        oracle: the oracle LSTM; by default loaded from ``root`` (or $ZOO_DATA) when training starts.
         num_samples: sequences per score (paper: 10,000).
         every_n_epochs: epochs of MLE between scores.
         every_n_policy_updates: policy-gradient updates between scores.
         path: optional JSON file for the curve.
+        root: data folder of the oracle when ``oracle`` is not given.
     """
 
-    def __init__(self, oracle: OracleLSTM, num_samples: int = 10_000, every_n_epochs: int = 5,
-                 every_n_policy_updates: int = 5, path: str | None = None) -> None:
-        self.oracle, self.num_samples = oracle, num_samples
+    def __init__(self, oracle: OracleLSTM | None = None, num_samples: int = 10_000, every_n_epochs: int = 5,
+                 every_n_policy_updates: int = 5, path: str | None = None, root: str | None = None) -> None:
+        self.oracle, self.root, self.num_samples = oracle, root, num_samples
         self.every_n_epochs, self.every_n_policy_updates = every_n_epochs, every_n_policy_updates
         self.path = Path(path) if path else None
         self.history: list[dict[str, Any]] = []
@@ -71,6 +72,8 @@ class OracleNLLCallback(L.Callback):
             self.path.write_text(json.dumps({"protocol": ORACLE_PROTOCOL, "curve": self.history}, indent=1))
 
     def on_train_start(self, trainer, module) -> None:
+        if self.oracle is None:
+            self.oracle = OracleLSTM.from_file(self.root)
         self._start = time.perf_counter()
         self._last_policy = int(module.policy_updates)
         self.score(trainer, module, "start")
