@@ -41,6 +41,8 @@ def main() -> None:
     p.add_argument("--rollouts", type=int, default=8)
     p.add_argument("--eval-samples", type=int, default=10_000)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--export", default=None, help="export folder for the model trained by this stage")
+    p.add_argument("--card", default=None, help="model card (markdown) to put in the export")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     L.seed_everything(0)
@@ -81,6 +83,13 @@ def main() -> None:
         result["rollout_s_B64_N16"] = dt
         torch.save(model.state_dict(), out / f"{a.stage}_state.pt")
     (out / f"result_{a.stage}.json").write_text(json.dumps(result, indent=1))
+    if a.export:
+        from zoo import hub
+
+        card = Path(a.card).read_text() if a.card else None
+        hub.export(model, a.export, name=Path(a.export).name, card=card, results={
+            "nll_oracle": final, "protocol": ORACLE_PROTOCOL, "wall_s": result["wall_s"],
+            "mle_epochs": int(model.mle_updates) // 156, "policy_updates": int(model.policy_updates)})
     print(json.dumps(result, indent=1))
 
 
