@@ -1,0 +1,77 @@
+"""BiGAN / ALI: the pairs D sees, which networks each update moves, encode / reconstruct shapes, export."""
+import lightning as L
+import pytest
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from zoo import hub
+from zoo.models.bigan import BiGAN
+
+TOY = dict(data_shape=(2,), latent_dim=3, generator_hidden=(16,), encoder_hidden=(16,), discriminator_hidden=(16,),
+           output=None, sample_every_n_steps=0)
+
+
+def fit_one_batch(model, x):
+    trainer = L.Trainer(accelerator="cpu", max_steps=2, limit_train_batches=1, max_epochs=1, logger=False,
+                        enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    trainer.fit(model, DataLoader(TensorDataset(x, torch.zeros(len(x))), batch_size=len(x)))
+
+
+def test_discriminator_receives_data_with_codes_and_samples_with_their_noise():
+    torch.manual_seed(0)
+    model = BiGAN(**TOY, dropout=0.0)
+    x = torch.randn(8, 2)
+    encoder_before = {k: v.clone() for k, v in model.encoder.state_dict().items()}
+    generator_before = {k: v.clone() for k, v in model.generator.state_dict().items()}
+    calls = []
+    original = model.discriminator.forward
+    model.discriminator.forward = lambda a, b: calls.append((a.detach().clone(), b.detach().clone())) or original(a, b)
+    fit_one_batch(model, x)
+    (x_real, z_real), (x_fake, z_fake) = calls[0], calls[1]  # the D step's two pairs
+    model.encoder.load_state_dict(encoder_before)
+    model.generator.load_state_dict(generator_before)
+    torch.testing.assert_close(x_real, x)                                # (x, E(x)) with x from the batch
+    torch.testing.assert_close(z_real, model.encoder(x).detach())
+    torch.testing.assert_close(x_fake, model.generator(z_fake).detach())  # (G(z), z) with z from the prior
+    assert z_fake.abs().max() <= 1.0                                      # BiGAN's U[-1, 1] prior
+    assert len(calls) == 4                                                # then G/E's step scores both pairs again
+
+
+def test_generator_and_encoder_updates_both_move_and_d_moves_on_its_step():
+    torch.manual_seed(0)
+    model = BiGAN(**TOY)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    fit_one_batch(model, torch.randn(8, 2))
+    moved = {k.split(".")[0] for k, v in model.state_dict().items() if not torch.equal(v, before[k])}
+    assert {"generator", "encoder", "discriminator"} <= moved
+    assert int(model.generator_updates) == 1 and int(model.discriminator_updates) == 1
+
+
+@pytest.mark.parametrize("stochastic", [False, True])
+def test_encode_has_the_latent_shape_and_reconstruct_the_data_shape(stochastic):
+    model = BiGAN(data_shape=(1, 28, 28), latent_dim=7, generator_hidden=(8,), encoder_hidden=(8,),
+                  discriminator_hidden=(8,), stochastic_encoder=stochastic)
+    x = torch.rand(5, 1, 28, 28) * 2 - 1
+    assert model.encode(x).shape == (5, 7)
+    assert model.reconstruct(x).shape == (5, 1, 28, 28)
+    assert model.sample(3, generator=torch.Generator().manual_seed(0)).shape == (3, 1, 28, 28)
+    if stochastic:  # ALI: the mean is deterministic, a draw is not
+        torch.testing.assert_close(model.encode(x), model.encode(x))
+        assert not torch.equal(model.encode(x, sample=True), model.encode(x))
+    with pytest.raises(ValueError, match="expects inputs of shape"):
+        model.encode(torch.zeros(5, 784))
+
+
+def test_export_round_trip(tmp_path):
+    model = BiGAN(**TOY, stochastic_encoder=True)
+    folder = hub.export(model, tmp_path / "bigan")
+    loaded = hub.load_folder(folder)
+    x = torch.randn(4, 2)
+    torch.testing.assert_close(loaded.encode(x), model.encode(x))
+    g = lambda: torch.Generator().manual_seed(1)  # noqa: E731
+    torch.testing.assert_close(loaded.sample(4, generator=g()), model.sample(4, generator=g()))
+
+
+def test_bad_noise_is_refused():
+    with pytest.raises(ValueError, match="noise"):
+        BiGAN(**TOY, noise="cauchy")

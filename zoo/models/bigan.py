@@ -1,0 +1,104 @@
+"""BiGAN / ALI: Adversarial Feature Learning (Donahue, Krähenbühl & Darrell 2016, arXiv:1605.09782) and
+Adversarially Learned Inference (Dumoulin et al. 2016, arXiv:1606.00704).
+
+Besides G: z -> x, an encoder E: x -> z is learned; the discriminator sees pairs and tells (x, E(x)), x from the
+data, from (G(z), z), z from the prior (BiGAN Eq. 3):
+
+    min_{G,E} max_D  V(D, E, G) = E_x[log D(x, E(x))] + E_z[log(1 - D(G(z), z))].
+
+At the optimum E and G invert each other (BiGAN Theorem 2), so ``encode`` gives features and ``reconstruct`` = G(E(x))
+approximate x. G and E are trained together with the labels swapped (BiGAN Sec. 3.4, the "inverse" objective,
+strong gradients like the non-saturating trick). ALI's stochastic encoder is the ``stochastic_encoder`` option.
+
+Defaults follow BiGAN's permutation-invariant MNIST experiment (Sec. 4.1, Appendix): z of 50 uniform on [-1, 1];
+G, E and D each MLPs with two hidden layers of 1024 units; Adam with learning rate 2e-4, β1 = 0.5 and weight decay
+2.5e-5, batch 128. (The paper's BatchNorm in G and E is left out; D uses ALI's dropout 0.2.)
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import Tensor
+
+from zoo.core import losses
+from zoo.core.module import GANModule
+from zoo.nets.encoders import JointDiscriminator, MLPEncoder
+from zoo.nets.mlp import MLPGenerator
+
+
+class BiGAN(GANModule):
+    """BiGAN (deterministic encoder) or ALI (``stochastic_encoder=True``) with MLP networks.
+
+    Args:
+        data_shape: shape of one example: (1, 28, 28) for MNIST, (2,) for the 2-D toys.
+        latent_dim: size of z (paper, MNIST: 50).
+        noise: prior of z, "uniform" on [-1, 1] (BiGAN) or "normal" (ALI).
+        generator_hidden / encoder_hidden / discriminator_hidden: MLP widths (paper: 1024, 1024 each).
+        dropout: dropout in D (ALI: 0.2).
+        stochastic_encoder: ALI's E(x) = μ(x) + σ(x)ε instead of BiGAN's deterministic E.
+        output: G's output activation: "tanh" for [-1, 1] images, None for the toys.
+        lr / betas / weight_decay: Adam for both players (paper: 2e-4, (0.5, 0.999), 2.5e-5).
+    """
+
+    def __init__(self, data_shape: Sequence[int] = (1, 28, 28), latent_dim: int = 50, noise: str = "uniform",
+                 generator_hidden: Sequence[int] = (1024, 1024), encoder_hidden: Sequence[int] = (1024, 1024),
+                 discriminator_hidden: Sequence[int] = (1024, 1024), dropout: float = 0.2,
+                 stochastic_encoder: bool = False, output: str | None = "tanh", lr: float = 2e-4,
+                 betas: tuple[float, float] = (0.5, 0.999), weight_decay: float = 2.5e-5,
+                 ema_decay: float | None = None, sample_every_n_steps: int = 500) -> None:
+        super().__init__(MLPGenerator(latent_dim, data_shape, generator_hidden, output), latent_dim=latent_dim,
+                         ema_decay=ema_decay, sample_every_n_steps=sample_every_n_steps)
+        self.save_hyperparameters()
+        losses.check_choice("noise", noise, ("uniform", "normal"))
+        self.encoder = MLPEncoder(data_shape, latent_dim, encoder_hidden, stochastic_encoder)
+        self.discriminator = JointDiscriminator(data_shape, latent_dim, discriminator_hidden, dropout)
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        if self.hparams.noise == "normal":
+            return super().noise(n, generator)
+        return self.draw(torch.rand, (n, self.latent_dim), generator) * 2 - 1  # BiGAN: z ~ U[-1, 1]^d
+
+    # ------------------------------------------------------------------ inference
+    @torch.no_grad()
+    def encode(self, x: Tensor, *, sample: bool = False, generator: torch.Generator | None = None) -> Tensor:
+        """E(x): features of ``x`` (N, *data_shape) -> (N, latent_dim).
+
+        With the stochastic (ALI) encoder the mean μ(x) is returned unless ``sample`` is set.
+        """
+        was_training = self.encoder.training
+        self.encoder.eval()
+        try:
+            if self.encoder.stochastic and not sample:
+                return self.encoder.mean(x.to(self.device))
+            return self.encoder(x.to(self.device), generator)
+        finally:
+            self.encoder.train(was_training)
+
+    @torch.no_grad()
+    def reconstruct(self, x: Tensor, **kwargs) -> Tensor:
+        """G(E(x)): the model's reconstruction of ``x`` (same shape)."""
+        return self.run_eval(self.sampler, self.encode(x, **kwargs))
+
+    # ------------------------------------------------------------------ training
+    def configure_optimizers(self):
+        adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas), weight_decay=self.hparams.weight_decay)
+        generator_encoder = [*self.generator.parameters(), *self.encoder.parameters()]
+        return [torch.optim.Adam(generator_encoder, **adam), torch.optim.Adam(self.discriminator.parameters(), **adam)]
+
+    def training_step(self, batch, batch_idx: int) -> None:
+        real = batch[0]
+        ge_opt, d_opt = self.optimizers()
+        z = self.noise(len(real))                       # z ~ p_Z
+        fake = self.generator(z)                        # G(z), once per batch
+        latent = self.encoder(real)                     # E(x), x ~ p_X
+        # Eq. 3, D's side: ascend log D(x, E(x)) + log(1 - D(G(z), z)); (x, E(x)) is "real", (G(z), z) "fake"
+        with self.toggled_optimizer(d_opt):
+            loss_d = losses.minimax_discriminator(self.discriminator(real, latent.detach()),
+                                                  self.discriminator(fake.detach(), z))
+            self.step(d_opt, loss_d, "loss/discriminator", "discriminator")
+        # G and E: the same cross-entropy with the labels swapped (Sec. 3.4): G wants (G(z), z) called real,
+        # E wants (x, E(x)) called fake; gradients reach G through G(z) and E through E(x)
+        with self.toggled_optimizer(ge_opt):
+            loss_ge = losses.minimax_discriminator(self.discriminator(fake, z), self.discriminator(real, latent))
+            self.step(ge_opt, loss_ge, "loss/generator_encoder", "generator")

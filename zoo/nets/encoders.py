@@ -1,0 +1,76 @@
+"""Encoders x -> z and joint discriminators on (x, z) pairs, for BiGAN / ALI (Donahue et al. 2016; Dumoulin et al.
+2016). Fully connected, as in BiGAN's permutation-invariant MNIST experiment and the 2-D toys.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import torch
+from torch import Tensor, nn
+
+from zoo.nets.mlp import MLP
+
+
+class MLPEncoder(nn.Module):
+    """E(x): data (N, *data_shape) -> latent (N, latent_dim) through a LeakyReLU MLP.
+
+    Args:
+        data_shape: shape of one example.
+        latent_dim: size of z.
+        hidden: hidden widths (BiGAN MNIST: 1024, 1024).
+        stochastic: ALI's encoder (Dumoulin et al. 2016, Sec. 2.2): the MLP gives a mean and a log-variance and
+            E(x) = μ(x) + σ(x) ⊙ ε with ε ~ N(0, I) (the reparametrisation trick); otherwise E(x) = μ(x).
+    """
+
+    def __init__(self, data_shape: Sequence[int], latent_dim: int, hidden: Sequence[int] = (1024, 1024),
+                 stochastic: bool = False) -> None:
+        super().__init__()
+        self.data_shape, self.latent_dim, self.stochastic = tuple(data_shape), latent_dim, stochastic
+        outputs = 2 * latent_dim if stochastic else latent_dim
+        self.net = nn.Sequential(nn.Flatten(), MLP(math.prod(self.data_shape), hidden, outputs, "leaky_relu"))
+
+    def mean(self, x: Tensor) -> Tensor:
+        """The deterministic part μ(x) (the whole encoder when not stochastic)."""
+        self.check_input(x)
+        return self.net(x)[:, :self.latent_dim]
+
+    def check_input(self, x: Tensor) -> None:
+        if tuple(x.shape[1:]) != self.data_shape:
+            raise ValueError(f"{type(self).__name__} expects inputs of shape (N, {', '.join(map(str, self.data_shape))}),"
+                             f" got {tuple(x.shape)}; set data_shape to match your data.")
+
+    def forward(self, x: Tensor, generator: torch.Generator | None = None) -> Tensor:
+        self.check_input(x)
+        out = self.net(x)
+        if not self.stochastic:
+            return out
+        mu, log_var = out.chunk(2, dim=1)
+        device = generator.device if generator is not None else mu.device
+        eps = torch.randn(mu.shape, generator=generator, device=device).to(mu.device)
+        return mu + torch.exp(0.5 * log_var) * eps
+
+
+class JointDiscriminator(nn.Module):
+    """D(x, z): one logit per (x, z) pair, from an MLP on the concatenation [flatten(x), z].
+
+    Args:
+        data_shape: shape of one example.
+        latent_dim: size of z.
+        hidden: hidden widths (BiGAN MNIST: 1024, 1024).
+        dropout: dropout before each linear layer after the first (ALI uses dropout 0.2 in D).
+    Shape:
+        x (N, *data_shape), z (N, latent_dim) -> (N,).
+    """
+
+    def __init__(self, data_shape: Sequence[int], latent_dim: int, hidden: Sequence[int] = (1024, 1024),
+                 dropout: float = 0.2) -> None:
+        super().__init__()
+        self.data_shape, self.latent_dim = tuple(data_shape), latent_dim
+        self.net = MLP(math.prod(self.data_shape) + latent_dim, hidden, 1, "leaky_relu", dropout=dropout)
+
+    def forward(self, x: Tensor, z: Tensor) -> Tensor:
+        if tuple(x.shape[1:]) != self.data_shape or z.shape != (len(x), self.latent_dim):
+            raise ValueError(f"{type(self).__name__} expects x of shape (N, {', '.join(map(str, self.data_shape))}) "
+                             f"and z of shape (N, {self.latent_dim}), got {tuple(x.shape)} and {tuple(z.shape)}.")
+        return self.net(torch.cat([x.flatten(1), z], 1)).squeeze(1)
