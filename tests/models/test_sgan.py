@@ -48,15 +48,19 @@ def test_feature_matching_is_the_squared_gap_of_the_feature_means():
     assert feature_matching_loss(real, fake) == pytest.approx(((2 - 1) ** 2 + (3 - 1) ** 2) / 2)
 
 
-def test_classify_is_the_argmax_of_the_k_logits_in_eval_mode():
+@pytest.mark.parametrize("ema", [None, 0.9])
+def test_classify_is_the_argmax_of_the_k_logits_in_eval_mode(ema):
     torch.manual_seed(0)
-    model = SGAN(**TINY)
+    model = SGAN(**TINY, discriminator_ema_decay=ema)
     x = torch.rand(6, 1, 28, 28) * 2 - 1
-    model.discriminator.eval()
-    expected = model.discriminator(x).argmax(1)
+    net = model.discriminator if ema is None else model.discriminator_ema.module
+    net.eval()
+    logits = net(x)
+    assert logits.shape == (6, 10)
+    expected = logits.argmax(1)
     model.train()
     assert torch.equal(model.classify(x), expected)
-    assert model.discriminator.training                 # classify leaves the mode as it was
+    assert net.training                                  # classify leaves the mode as it was
 
 
 def test_balanced_subset_is_seeded_and_balanced():
@@ -106,14 +110,20 @@ def test_training_never_reads_the_labels_of_the_unlabelled_set():
 
 def test_training_moves_both_players_and_initialises_weight_norm_from_data():
     images, labels = digits()
-    L.seed_everything(0, verbose=False)
-    before = SGAN(**TINY).state_dict()
     model = fit(images, labels, steps=2)
     assert bool(model.discriminator.initialized)
-    for prefix in ("generator.", "discriminator."):
+    L.seed_everything(0, verbose=False)
+    before = {k: v.clone() for k, v in SGAN(**TINY).state_dict().items()}
+    for prefix in ("generator.", "discriminator.", "discriminator_ema."):
         moved = [k for k, v in model.state_dict().items() if k.startswith(prefix) and v.is_floating_point()
                  and not torch.equal(v, before[k])]
         assert moved, prefix
+    # after the data-dependent init, hidden pre-activations on that batch had unit spread; their scales then stay
+    # fixed (authors' code) while the output layer's scale trains
+    hidden = model.discriminator.trunk[2]
+    assert not hidden.scale.requires_grad and model.discriminator.head[1].scale.requires_grad
+    d_params = {id(p) for p in model.trainer.optimizers[1].param_groups[0]["params"]}
+    assert id(hidden.scale) not in d_params and id(hidden.direction) in d_params
 
 
 def test_export_load_round_trip_reproduces_classify_and_samples(tmp_path):
@@ -126,8 +136,21 @@ def test_export_load_round_trip_reproduces_classify_and_samples(tmp_path):
     assert torch.equal(loaded.sample(4, generator=g()), model.sample(4, generator=g()))
 
 
+def test_data_dependent_init_standardises_pre_activations():
+    from zoo.nets.semi import WeightNormLinear
+
+    layer = WeightNormLinear(20, 5)
+    x = torch.randn(300, 20) * 3 + 1
+    layer.initialize(x)
+    out = layer(x)
+    assert torch.allclose(out.mean(0), torch.zeros(5), atol=1e-4)
+    assert torch.allclose(out.std(0), torch.ones(5), atol=1e-3)
+
+
 def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="num_classes"):
         SGAN(num_classes=1, **TINY)
     with pytest.raises(ValueError, match="lr_decay_start"):
         SGAN(lr_decay_start=2.0, **TINY)
+    with pytest.raises(ValueError, match="discriminator_ema_decay"):
+        SGAN(discriminator_ema_decay=1.5, **TINY)

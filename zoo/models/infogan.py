@@ -30,6 +30,8 @@ class InfoGAN(GANModule):
         categories: size of the categorical code (paper: 10).
         continuous_codes: number of U(-1, 1) codes (paper: 2).
         channels: image channels (28x28 images).
+        width: base channels of the convolutions (paper: 64).
+        fc_units: width of the fully connected layers of G and of D's trunk (paper: 1024).
         info_weight: λ of the categorical code (paper: 1).
         continuous_weight: λ of the continuous codes (paper: "smaller"; 0.1).
         generator_lr / discriminator_lr: Adam learning rates (paper: 1e-3 / 2e-4); Q trains with D's optimiser.
@@ -37,17 +39,17 @@ class InfoGAN(GANModule):
     """
 
     def __init__(self, noise_dim: int = 62, categories: int = 10, continuous_codes: int = 2, channels: int = 1,
-                 info_weight: float = 1.0, continuous_weight: float = 0.1, generator_lr: float = 1e-3,
+                 width: int = 64, fc_units: int = 1024, info_weight: float = 1.0, continuous_weight: float = 0.1, generator_lr: float = 1e-3,
                  discriminator_lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999),
                  ema_decay: float | None = None, sample_every_n_steps: int = 500) -> None:
         if categories < 2:
             raise ValueError(f"categories={categories} must be at least 2.")
         latent_dim = noise_dim + categories + continuous_codes
-        super().__init__(InfoGANGenerator(latent_dim, channels), latent_dim=latent_dim, ema_decay=ema_decay,
+        super().__init__(InfoGANGenerator(latent_dim, channels, width, fc_units), latent_dim=latent_dim, ema_decay=ema_decay,
                          sample_every_n_steps=sample_every_n_steps, num_fixed_samples=categories ** 2)
         self.save_hyperparameters()
         self.noise_dim, self.categories, self.continuous_codes = noise_dim, categories, continuous_codes
-        self.discriminator = InfoGANDiscriminator(channels, categories + continuous_codes)
+        self.discriminator = InfoGANDiscriminator(channels, categories + continuous_codes, width, fc_units)
 
     # ------------------------------------------------------------------ latent codes
     def latent(self, z: Tensor, category: Tensor, continuous: Tensor) -> Tensor:

@@ -9,7 +9,9 @@ D minimises L = L_supervised + L_unsupervised:
 with log D(x) = lse(l) - softplus(lse(l)) and log(1 - D(x)) = -softplus(lse(l)), lse = logsumexp; we average the
 two expectations (the 1/2 of the authors' code). G minimises feature matching (Sec. 3.1):
 ||E_x f(x) - E_z f(G(z))||² on D's last hidden layer f. Defaults follow the authors' MNIST code: the MLPs of
-zoo.nets.semi, z ~ U(0, 1)^100, Adam lr 0.003, β1 = 0.5, batches of 100 labelled + 100 unlabelled examples.
+zoo.nets.semi, z ~ U(0, 1)^100, Adam lr 0.003 (constant), β1 = 0.5, batches of 100 labelled + 100 unlabelled
+examples, and the test error measured with a moving average of D's weights (their rate 0.0001 per update, i.e.
+an EMA with decay 0.9999 over 300 epochs; shorter runs want a shorter average, e.g. 0.999).
 
 The labels of the unlabelled set never reach this module: zoo.data.semi hands it images only.
 """
@@ -20,6 +22,8 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from zoo.core.module import GANModule
 from zoo.nets.semi import BatchNormMLPGenerator, FeatureMatchingDiscriminator
@@ -54,14 +58,17 @@ class SGAN(GANModule):
         lr: Adam learning rate of both players (paper code: 0.003).
         betas: Adam (β1, β2) (paper code: β1 = 0.5).
         lr_decay_start: fraction of the run after which the learning rate decays linearly to 0 at the last
-            epoch (the authors decay it linearly; 1.0 keeps it constant).
+            epoch (1.0, the authors' MNIST setting, keeps it constant).
+        discriminator_ema_decay: decay of the moving average of D's weights that ``classify`` uses (authors:
+            0.9999); None classifies with D itself.
     """
 
     def __init__(self, data_shape: Sequence[int] = (1, 28, 28), num_classes: int = 10, latent_dim: int = 100,
                  discriminator_hidden: Sequence[int] = (1000, 500, 250, 250, 250),
                  generator_hidden: Sequence[int] = (500, 500), input_noise: float = 0.3, hidden_noise: float = 0.5,
                  unsupervised_weight: float = 1.0, lr: float = 3e-3, betas: Sequence[float] = (0.5, 0.999),
-                 lr_decay_start: float = 0.5, sample_every_n_steps: int = 500) -> None:
+                 lr_decay_start: float = 1.0, discriminator_ema_decay: float | None = 0.9999,
+                 sample_every_n_steps: int = 500) -> None:
         super().__init__(BatchNormMLPGenerator(latent_dim, data_shape, generator_hidden), latent_dim=latent_dim,
                          sample_every_n_steps=sample_every_n_steps)
         self.save_hyperparameters()
@@ -69,21 +76,38 @@ class SGAN(GANModule):
             raise ValueError(f"num_classes={num_classes} must be at least 2.")
         if not 0.0 <= lr_decay_start <= 1.0:
             raise ValueError(f"lr_decay_start={lr_decay_start} must lie in [0, 1] (1 keeps the rate constant).")
+        if discriminator_ema_decay is not None and not 0.0 < discriminator_ema_decay < 1.0:
+            raise ValueError(f"discriminator_ema_decay={discriminator_ema_decay} must lie in (0, 1), or be None.")
         self.discriminator = FeatureMatchingDiscriminator(data_shape, num_classes, discriminator_hidden,
                                                           input_noise, hidden_noise)
+        self.discriminator_ema: AveragedModel | None = None
+        if discriminator_ema_decay is not None:  # its first update copies D (after the data-dependent init)
+            self.discriminator_ema = AveragedModel(self.discriminator,
+                                                   multi_avg_fn=get_ema_multi_avg_fn(discriminator_ema_decay))
+            self.discriminator_ema.requires_grad_(False)
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         return self.draw(torch.rand, (n, self.latent_dim), generator)  # z ~ U(0, 1), as in the authors' code
 
+    @property
+    def classifier(self) -> torch.nn.Module:
+        """The network ``classify`` uses: the moving average of D when there is one, else D."""
+        return self.discriminator_ema.module if self.discriminator_ema is not None else self.discriminator
+
     @torch.no_grad()
     def classify(self, x: Tensor) -> Tensor:
-        """The class of each image: argmax over the K logits of D (eval mode, no noise). Shape (N,)."""
-        return self.run_eval(self.discriminator, x).argmax(dim=1)
+        """The class of each image: argmax over the K logits of D (averaged weights, eval mode). Shape (N,)."""
+        return self.run_eval(self.classifier, x).argmax(dim=1)
+
+    def num_parameters(self) -> int:
+        """Parameters of G and D (averaged copies excluded)."""
+        return sum(p.numel() for p in [*self.generator.parameters(), *self.discriminator.parameters()])
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
-        return [torch.optim.Adam(self.generator.parameters(), **adam),
-                torch.optim.Adam(self.discriminator.parameters(), **adam)]
+        trainable = lambda net: [p for p in net.parameters() if p.requires_grad]  # noqa: E731 (fixed WN scales out)
+        return [torch.optim.Adam(trainable(self.generator), **adam),
+                torch.optim.Adam(trainable(self.discriminator), **adam)]
 
     def set_learning_rate(self, batch_idx: int) -> None:
         """Constant, then linear decay to 0 over the last (1 - lr_decay_start) of the run (authors' schedule)."""
@@ -111,6 +135,8 @@ class SGAN(GANModule):
                                                   self.discriminator(fake.detach()))
             loss_d = loss_supervised + self.hparams.unsupervised_weight * loss_unsupervised
             self.step(d_opt, loss_d, "loss/discriminator", "discriminator")
+        if self.discriminator_ema is not None:
+            self.discriminator_ema.update_parameters(self.discriminator)
         with self.toggled_optimizer(g_opt):        # feature matching (Sec. 3.1) on D's last hidden layer
             _, features_real = self.discriminator.forward_features(real)
             _, features_fake = self.discriminator.forward_features(fake)

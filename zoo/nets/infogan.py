@@ -13,20 +13,28 @@ from zoo.nets.dcgan import dcgan_init
 
 
 class InfoGANGenerator(nn.Module):
-    """[z, c] (N, input_dim) -> images (N, channels, 28, 28) in [-1, 1]."""
+    """[z, c] (N, input_dim) -> images (N, channels, 28, 28) in [-1, 1].
 
-    def __init__(self, input_dim: int = 74, channels: int = 1) -> None:
+    Args:
+        input_dim: size of [z, c] (paper: 74).
+        channels: image channels.
+        width: channels of the last up-convolution (paper: 64; the 7x7 map has twice as many).
+        fc_units: width of the first fully connected layer (paper: 1024).
+    """
+
+    def __init__(self, input_dim: int = 74, channels: int = 1, width: int = 64, fc_units: int = 1024) -> None:
         super().__init__()
+        self.width = width
         self.project = nn.Sequential(
-            nn.Linear(input_dim, 1024, bias=False), nn.BatchNorm1d(1024), nn.ReLU(True),
-            nn.Linear(1024, 128 * 7 * 7, bias=False), nn.BatchNorm1d(128 * 7 * 7), nn.ReLU(True))
+            nn.Linear(input_dim, fc_units, bias=False), nn.BatchNorm1d(fc_units), nn.ReLU(True),
+            nn.Linear(fc_units, 2 * width * 7 * 7, bias=False), nn.BatchNorm1d(2 * width * 7 * 7), nn.ReLU(True))
         self.upsample = nn.Sequential(
-            nn.ConvTranspose2d(128, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(True),
-            nn.ConvTranspose2d(64, channels, 4, 2, 1), nn.Tanh())
+            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU(True),
+            nn.ConvTranspose2d(width, channels, 4, 2, 1), nn.Tanh())
         self.apply(dcgan_init)
 
     def forward(self, latent: Tensor) -> Tensor:
-        return self.upsample(self.project(latent).view(-1, 128, 7, 7))
+        return self.upsample(self.project(latent).view(-1, 2 * self.width, 7, 7))
 
 
 class InfoGANDiscriminator(nn.Module):
@@ -35,20 +43,25 @@ class InfoGANDiscriminator(nn.Module):
     Args:
         channels: image channels.
         code_outputs: size of Q's output (the parameters of Q(c|x): categorical logits and Gaussian means).
+        width: channels of the first convolution (paper: 64; the second has twice as many).
+        fc_units: width of the shared fully connected layer (paper: 1024).
+        q_units: width of Q's hidden layer (paper: 128).
     Shape:
         ``forward(x)`` -> D's logits (N,); ``forward_with_codes(x)`` -> (logits (N,), Q outputs (N, code_outputs)).
     """
 
-    def __init__(self, channels: int = 1, code_outputs: int = 12) -> None:
+    def __init__(self, channels: int = 1, code_outputs: int = 12, width: int = 64, fc_units: int = 1024,
+                 q_units: int = 128) -> None:
         super().__init__()
         self.channels = channels
         self.trunk = nn.Sequential(
-            nn.Conv2d(channels, 64, 4, 2, 1), nn.LeakyReLU(0.1, True),
-            nn.Conv2d(64, 128, 4, 2, 1, bias=False), nn.BatchNorm2d(128), nn.LeakyReLU(0.1, True), nn.Flatten(),
-            nn.Linear(128 * 7 * 7, 1024, bias=False), nn.BatchNorm1d(1024), nn.LeakyReLU(0.1, True))
-        self.head = nn.Linear(1024, 1)
-        self.q_head = nn.Sequential(nn.Linear(1024, 128, bias=False), nn.BatchNorm1d(128), nn.LeakyReLU(0.1, True),
-                                    nn.Linear(128, code_outputs))
+            nn.Conv2d(channels, width, 4, 2, 1), nn.LeakyReLU(0.1, True),
+            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False), nn.BatchNorm2d(2 * width), nn.LeakyReLU(0.1, True),
+            nn.Flatten(),
+            nn.Linear(2 * width * 7 * 7, fc_units, bias=False), nn.BatchNorm1d(fc_units), nn.LeakyReLU(0.1, True))
+        self.head = nn.Linear(fc_units, 1)
+        self.q_head = nn.Sequential(nn.Linear(fc_units, q_units, bias=False), nn.BatchNorm1d(q_units),
+                                    nn.LeakyReLU(0.1, True), nn.Linear(q_units, code_outputs))
         self.apply(dcgan_init)
 
     def check_input(self, x: Tensor) -> None:
