@@ -13,7 +13,13 @@ LIGHTNING_COMMANDS = ("fit", "validate", "test", "predict")
 
 
 def lightning_cli(args: list[str] | None = None, run: bool = True):
-    """Build (and by default run) the LightningCLI the recipes are written for."""
+    """Build (and by default run) the LightningCLI the recipes are written for.
+
+    With ``run=False`` the classes are only instantiated (a leading "fit"/"validate"/... is dropped), which is how
+    the tests parse every recipe.
+    """
+    if not run and args and args[0] in LIGHTNING_COMMANDS:
+        args = args[1:]
     import lightning as L
     from lightning.pytorch.cli import LightningCLI
 
@@ -136,11 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in LIGHTNING_COMMANDS:
-        lightning_cli(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in LIGHTNING_COMMANDS:
+        lightning_cli(argv)  # None: LightningCLI reads sys.argv itself
         return
-    ns = build_parser().parse_args(argv)
+    ns = build_parser().parse_args(args)
     try:
         ns.func(ns)
     except (FileNotFoundError, ValueError, KeyError) as err:

@@ -56,7 +56,7 @@ def quickstart(output: str | Path = "zoo_out/quickstart", max_steps: int = 1200,
                   sample_every_n_steps=0)
     data = DigitsDataModule(image_size=32, batch_size=64)
     logger = CSVLogger(out, name="logs", version=0)
-    trainer = L.Trainer(max_steps=2 * max_steps, accelerator="cpu", logger=logger, log_every_n_steps=10,
+    trainer = L.Trainer(max_steps=2 * max_steps, accelerator="cpu", logger=logger, log_every_n_steps=min(10, max_steps),
                         enable_checkpointing=False, enable_model_summary=False)
     print(f"Training DCGAN on scikit-learn digits (32x32) for {max_steps} generator updates...")
     start = time.perf_counter()
