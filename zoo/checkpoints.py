@@ -33,7 +33,8 @@ def load_checkpoint(path: str | os.PathLike, device: str = "cpu"):
         raise hub.ExportError(f"{ckpt_path} cannot be read as a checkpoint ({err}); it may be truncated.") from err
     if "zoo_model_class" not in ckpt:
         raise hub.ExportError(f"{ckpt_path} was not written by a zoo model (no 'zoo_model_class' entry).")
-    hparams = {k: v for k, v in ckpt.get("hyper_parameters", {}).items() if not k.startswith("_")}  # LightningCLI's
+    # LightningCLI adds "_class_path" and "_instantiator" to the saved hyperparameters; they are not arguments
+    hparams = {k: v for k, v in ckpt.get("hyper_parameters", {}).items() if not k.startswith("_")}
     model = hub.import_class(ckpt["zoo_model_class"])(**hparams)
     hub.load_state_strict(model, dict(ckpt["state_dict"]), str(ckpt_path))
     return model.to(device).eval()
