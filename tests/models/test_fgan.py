@@ -1,7 +1,7 @@
 """f-GAN (Nowozin et al. 2016): every divergence trains, the losses are Eq. 6 / Sec. 3.2, updates are simultaneous."""
 import pytest
 import torch
-from objective_helpers import fit, image_loader, record_updates, toy_loader
+from tests.models.objective_helpers import fit, image_loader, record_updates, toy_loader
 
 from zoo.core.divergences import DIVERGENCES
 from zoo.models.fgan import FGAN

@@ -1,7 +1,7 @@
 """LSGAN (Mao et al. 2017): the (a, b, c) targets enter the losses; players move only on their own turn."""
 import pytest
 import torch
-from objective_helpers import fit, image_loader, record_updates, toy_loader
+from tests.models.objective_helpers import fit, image_loader, record_updates, toy_loader
 
 from zoo.models.lsgan import CODINGS, LSGAN
 

@@ -2,7 +2,7 @@
 both at once, from the same point)."""
 import pytest
 import torch
-from objective_helpers import fit, image_loader, record_updates, toy_loader
+from tests.models.objective_helpers import fit, image_loader, record_updates, toy_loader
 
 from zoo.models.regularized import REGULARIZERS, RegularizedGAN
 

@@ -1,7 +1,7 @@
 """WGAN (Arjovsky et al. 2017): clipping, the critic schedule with the authors' warm-up, and who moves when."""
 import pytest
 import torch
-from objective_helpers import fit, image_loader, record_updates, toy_loader
+from tests.models.objective_helpers import fit, image_loader, record_updates, toy_loader
 
 from zoo.models.wgan import WGAN
 

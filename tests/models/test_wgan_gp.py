@@ -1,7 +1,7 @@
 """WGAN-GP (Gulrajani et al. 2017): n_critic, the penalty in the critic's loss, no BatchNorm, who moves when."""
 import pytest
 import torch
-from objective_helpers import fit, image_loader, record_updates, toy_loader
+from tests.models.objective_helpers import fit, image_loader, record_updates, toy_loader
 
 from zoo.core.regularizers import gradient_penalty
 from zoo.models.wgan_gp import WGANGP
