@@ -92,7 +92,13 @@ def run_one(name: str, mixture: str, seed: int, args) -> dict:
 
 
 def summarise(paths: list[str], figure: str | None, results: str | None = None) -> str:
-    rows = [json.loads(line) for path in paths for line in Path(path).read_text().splitlines() if line.strip()]
+    rows, seen = [], set()
+    for line in (line for path in paths for line in Path(path).read_text().splitlines() if line.strip()):
+        row = json.loads(line)
+        key = (row["config"], row["mixture"], row["seed"])
+        if key not in seen:  # a run repeated in two files (same seed, same settings) counts once
+            seen.add(key)
+            rows.append(row)
     if results:  # the numbers without the stored samples, small enough to keep beside the table
         Path(results).write_text("".join(json.dumps({k: v for k, v in r.items() if k != "samples"}) + "\n"
                                          for r in rows))
@@ -105,7 +111,8 @@ def summarise(paths: list[str], figure: str | None, results: str | None = None) 
         s = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
         return m, s
 
-    names = list(dict.fromkeys(r["config"] for r in rows))
+    names = sorted(dict.fromkeys(r["config"] for r in rows),
+                   key=lambda n: list(CONFIGS).index(n) if n in CONFIGS else len(CONFIGS))
     lines = ["| configuration | ring: modes (of 8) | ring: high quality % | ring: reverse KL | grid: modes (of 25) "
              "| grid: high quality % | grid: reverse KL | seeds | wall s per run |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -161,7 +168,7 @@ def plot(rows, names, figure: str) -> None:
             ax.set_xticks([])
             ax.set_yticks([])
     fig.tight_layout(pad=0.2)
-    fig.savefig(figure, dpi=110)
+    fig.savefig(figure, dpi=80)
 
 
 def main() -> None:
