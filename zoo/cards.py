@@ -35,8 +35,9 @@ def card_data(entry, results: dict | None):
     from huggingface_hub import EvalResult, ModelCardData
 
     task = "unconditional-image-generation"
+    split = ((results or {}).get("protocol") or {}).get("reference_split") or entry.split  # where it was measured
     evals = [EvalResult(task_type=task, dataset_type=entry.dataset.lower(), dataset_name=entry.dataset,
-                        dataset_split=entry.split, metric_type=key, metric_name=TASKS.get(key, key),
+                        dataset_split=split, metric_type=key, metric_name=TASKS.get(key, key),
                         metric_value=round(value, 4))
              for key, value in numeric_results(results).items()]
     return ModelCardData(library_name="gan-zoo", license=entry.license.lower(), model_name=entry.name,

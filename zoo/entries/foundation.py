@@ -24,22 +24,28 @@ ENTRIES: tuple[ZooEntry, ...] = (
     _entry("gan-ring", "zoo.models.gan.GAN", GAN_PAPER, "ring of 8 Gaussians", "train", "recipes/gan/ring.yaml",
            83587, paper_metrics={"modes_covered (PacGAN Table 2, GAN)": 6.3,
                                  "high_quality (PacGAN Table 2, GAN)": 0.982},
+           training="20 epochs of 250 batches of 256 (5,000 updates of each player): 116 s on one thread of a shared "
+                    "2-core CPU.",
            data_license="Synthetic (drawn by zoo.data.ToyMixtureDataModule).",
            limitations="A toy: 2-D points, not images. Mode statistics vary between seeds."),
     _entry("dcgan-digits", "zoo.models.dcgan.DCGAN", DCGAN_PAPER, "scikit-learn digits", "train",
            "recipes/dcgan/digits.yaml", 536418, data_license=DIGITS_LICENSE,
+           training="100 epochs of 23 batches of 64: 700 s on one thread of a shared 2-core CPU.",
            limitations="8x8 digits upsampled to 32x32: blurry by construction. The FID reference is the training "
                        "split itself (its first 500 images, against 500 samples; the set has no larger held-out split)."),
     _entry("gan-mnist", "zoo.models.gan.GAN", GAN_PAPER, "MNIST", "train", "recipes/gan/mnist.yaml", 3735425,
            paper_metrics={"fid (Lucic et al. 2018, best of search, NS GAN)": 6.8,
                           "fid (Lucic et al. 2018, best of search, MM GAN)": 9.8},
-           data_license=MNIST_LICENSE,
+           data_license=MNIST_LICENSE, training="10 epochs of 600 batches of 100: 481 s on one thread of a shared "
+                                                "2-core CPU.",
            limitations="MLP players: blurrier strokes than convolutional models. Adam instead of the paper's SGD; "
                        "10 epochs. Lucic et al.'s numbers use 10k samples, ours 5k (FID is biased upwards at "
                        "smaller sample sizes)."),
     _entry("dcgan-mnist", "zoo.models.dcgan.DCGAN", DCGAN_PAPER, "MNIST", "train", "recipes/dcgan/mnist.yaml",
            898370, paper_metrics={"fid (Lucic et al. 2018, best of search, NS GAN)": 6.8},
            data_license=MNIST_LICENSE,
-           limitations="5 epochs at batch 64 with 64-channel nets (the paper: batch 128, wider nets). Lucic et "
+           training="12 epochs of 937 batches of 64, run as 5 epochs (886 s) then resumed with --ckpt_path last for 7 "
+                    "more (1,277 s), on one thread of a shared 2-core CPU.",
+           limitations="12 epochs at batch 64 with 64-channel nets (the paper: batch 128, wider nets). Lucic et "
                        "al.'s numbers use 10k samples, ours 5k (FID is biased upwards at smaller sample sizes)."),
 )
