@@ -110,3 +110,25 @@ def test_classifier_export_and_load_round_trip(tmp_path):
     assert not loaded.training
     assert torch.equal(loaded(x), model(x))
 
+
+
+def test_a_cli_trained_classifier_checkpoint_loads(tmp_path):
+    # LightningCLI stores "_class_path" and "_instantiator" among the hyperparameters; loading must skip them
+    import lightning as L
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from zoo.checkpoints import load_checkpoint
+
+    model = DigitClassifier(width=4, hidden=8)
+    data = DataLoader(TensorDataset(torch.rand(8, 1, 28, 28) * 2 - 1, torch.arange(8) % 10), batch_size=4)
+    trainer = L.Trainer(max_epochs=1, logger=False, enable_progress_bar=False, enable_model_summary=False,
+                        default_root_dir=tmp_path)
+    trainer.fit(model, data)
+    path = tmp_path / "model.ckpt"
+    trainer.save_checkpoint(path)
+    ckpt = torch.load(path, weights_only=True)
+    ckpt["hyper_parameters"].update(_class_path="zoo.models.classifier.DigitClassifier", _instantiator="x")
+    torch.save(ckpt, path)
+    loaded = load_checkpoint(path)
+    x = torch.rand(3, 1, 28, 28) * 2 - 1
+    assert torch.equal(loaded(x), model.eval()(x))
