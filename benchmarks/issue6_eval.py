@@ -209,7 +209,9 @@ def cmd_card(ns) -> None:
         f"{protocol['note']}. KID: cubic polynomial kernel, 100 subsets of the smaller set's size. "
         "'FID of the inputs' compares the untranslated inputs with the same targets: a model that does nothing.",
         "", f"Published (the paper's setting, not this model): {d['published']}", "",
-        "![inputs, outputs and reconstructions](translations.png)", "",
+        ("![label maps, translated photos and ground-truth photos of the first 8 test pairs](translations.png)"
+         if kind == "paired" else "![rows: horses, G(horses), reconstructions, zebras, F(zebras), "
+         "reconstructions; the first 8 test images](translations.png)"), "",
         "## Data", "", d["data"], "",
     ]
     Path(f"model_cards/{ns.entry}.md").write_text("\n".join(lines))
@@ -241,7 +243,8 @@ def cmd_speed(ns) -> None:
     from zoo.hub import import_class
 
     torch.set_num_threads(ns.threads)
-    recipe = yaml.safe_load(Path(ENTRIES[ns.entry][2]).read_text())
+    recipe_path = ENTRIES[ns.entry][2].replace("_cpu64", "") if ns.paper else ENTRIES[ns.entry][2]
+    recipe = yaml.safe_load(Path(recipe_path).read_text())
     model = import_class(recipe["model"]["class_path"])(**recipe["model"]["init_args"]).eval()
     rss_model = peak_rss_mib()
     size = 64 if ns.entry.startswith("discogan") else ns.size  # DiscoGAN's networks are fixed at 64x64
@@ -256,7 +259,10 @@ def cmd_speed(ns) -> None:
     report = {"entry": ns.entry, "threads": ns.threads, "image_size": size, "batch": ns.batch,
               "translate_images_per_s": round(reps * ns.batch / translate_s, 2),
               "peak_rss_mib_after_translate": round(peak_rss_mib(), 1), "rss_mib_after_build": round(rss_model, 1),
-              "load_average": os.getloadavg()}
+              "load_average": os.getloadavg(), "recipe": recipe_path}
+    if ns.train_iters == 0:
+        print(json.dumps(report))
+        return
     # training iterations/s at the recipe's settings, on random batches of the recipe's size and batch size
     import lightning as L
     from torch.utils.data import DataLoader, TensorDataset
@@ -294,6 +300,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--train-iters", type=int, default=10)
+    parser.add_argument("--paper", action="store_true", help="speed: the paper recipe's networks instead")
     parser.add_argument("--full", action="store_true", help="pix2pix: also FID in eval mode and of the inputs")
     ns = parser.parse_args()
     {"eval": cmd_eval, "card": cmd_card, "export": cmd_export, "speed": cmd_speed}[ns.command](ns)
