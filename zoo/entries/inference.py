@@ -24,4 +24,37 @@ ENTRIES: tuple[ZooEntry, ...] = (
         protocol={**ORACLE_PROTOCOL, "seed": 1, "training": "20 MLE epochs (paper: 120), CPU"},
         checksums={"model.safetensors": "f1ed53493f1e6d4ab1343c4ef22235f47043586db73e90c2548d524a9c0b6123"},
     ),
+    ZooEntry(
+        name="seqgan-oracle",
+        model_class="zoo.models.seqgan.SeqGAN",
+        paper=SEQGAN_PAPER,
+        arxiv="1609.05473",
+        dataset="SeqGAN oracle (10,000 sequences of length 20)",
+        split="train",
+        recipe="recipes/seqgan/oracle.yaml",
+        license="Apache-2.0 (weights); the oracle's parameters are random numbers published with the paper's code",
+        origin="trained here",
+        num_parameters=7_710_577,
+        metrics={"nll_oracle": 9.187},
+        protocol={**ORACLE_PROTOCOL, "seed": 1, "training": "20 MLE epochs, 100 D steps, 15 policy updates with "
+                  "4 roll-outs and 2 D steps each (paper: 120 / ~23,400 / 200 / 16 / ~2,340), CPU; worse than "
+                  "its own MLE start (9.040): see benchmarks/issue7.md"},
+        checksums={"model.safetensors": "d27838cd8319f67e72a708f30a5a91355977052db66e21e9ca128a9134b2f70c"},
+    ),
+    ZooEntry(
+        name="mixgan-ring",
+        model_class="zoo.models.mixgan.MIXGAN",
+        paper="Generalization and Equilibrium in Generative Adversarial Nets (MIX+GAN)",
+        arxiv="1703.00573",
+        dataset="ring of 8 Gaussians (sigma 0.01)",
+        split="train",
+        recipe="recipes/mixgan/ring.yaml",
+        license="Apache-2.0",
+        origin="trained here",
+        num_parameters=174_745,
+        metrics={"modes_covered": 8, "high_quality": 0.929, "reverse_kl": 0.0055},
+        protocol={**TOY_PROTOCOL, "seed": 123, "training": "T = 5, entropy weight 0.1, 2,000 batches of 256, "
+                  "Adam 1e-3; the single GAN with the same networks and updates: 8 modes, 0.320, 0.524"},
+        checksums={"model.safetensors": "22336a68ee5dc7b6001675fa565dc69e7802318d45c86e2502fbfe61a69b9503"},
+    ),
 )
