@@ -31,7 +31,12 @@ def seqgan_curve(folder=Path("runs/seqgan-oracle")) -> None:
     if "seqgan" in curves:
         rows = curves["seqgan"]
         xs = [last_epoch + r["policy_updates"] for r in rows]
-        ax.plot(xs, [r["nll_oracle"] for r in rows], "r.-", label="SeqGAN (x: + policy updates)")
+        ax.plot(xs, [r["nll_oracle"] for r in rows], "r.-", label="SeqGAN, weak D (run A)")
+    second = Path("runs/seqgan-oracle-d600/curve_seqgan.json")
+    if second.is_file():
+        rows = json.loads(second.read_text())["curve"]
+        ax.plot([last_epoch + r["policy_updates"] for r in rows], [r["nll_oracle"] for r in rows], "g.-",
+                label="SeqGAN, stronger D (run B)")
     ax.axhline(9.038, color="b", ls=":", lw=0.8, label="paper MLE 9.038")
     ax.axhline(8.736, color="r", ls=":", lw=0.8, label="paper SeqGAN 8.736")
     ax.set_xlabel("MLE epochs, then adversarial generator updates")
