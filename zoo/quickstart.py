@@ -30,7 +30,7 @@ def plot_losses(metrics_csv: Path, out: Path) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     for key, (steps, values) in sorted(series.items()):
         ax.plot(steps, values, label=key.removeprefix("loss/"), linewidth=1)
-    ax.set_xlabel("optimizer step")
+    ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.legend()
     ax.grid(alpha=0.3)
@@ -52,12 +52,13 @@ def quickstart(output: str | Path = "zoo_out/quickstart", max_steps: int = 1200,
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     L.seed_everything(seed, verbose=False)
-    model = DCGAN(image_size=32, channels=1, generator_width=32, discriminator_width=32, ema_decay=0.999,
+    model = DCGAN(image_size=32, channels=1, generator_width=32, discriminator_width=32, ema_decay=0.99,
                   sample_every_n_steps=0)
     data = DigitsDataModule(image_size=32, batch_size=64)
     logger = CSVLogger(out, name="logs", version=0)
     trainer = L.Trainer(max_steps=2 * max_steps, accelerator="cpu", logger=logger, log_every_n_steps=min(10, max_steps),
-                        enable_checkpointing=False, enable_model_summary=False)
+                        enable_checkpointing=False, enable_model_summary=False,
+                        limit_val_batches=0)
     print(f"Training DCGAN on scikit-learn digits (32x32) for {max_steps} generator updates...")
     start = time.perf_counter()
     trainer.fit(model, datamodule=data)
