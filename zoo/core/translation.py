@@ -140,3 +140,18 @@ class TranslationModule(GANModule):
         for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:
             if scheduler is not None:
                 scheduler.step()  # manual optimisation: Lightning does not step schedulers itself
+
+
+class TwoWayTranslationModule(TranslationModule):
+    """A translation model with a generator each way: ``generator`` maps A -> B and ``generator_ba`` B -> A
+    (CycleGAN's G and F, DiscoGAN's G_AB and G_BA). Its preview adds the reconstructions x -> G(x) -> F(G(x))."""
+
+    generator_ba: nn.Module
+
+    def translator(self, direction: str) -> nn.Module:
+        return self.generator if direction == "AtoB" else self.generator_ba
+
+    def preview_rows(self, inputs: Tensor) -> list[Tensor]:
+        """Inputs (domain A), their translations G(x) and the reconstructions F(G(x))."""
+        fake = self.translate(inputs)
+        return [inputs, fake, self.translate(fake, "BtoA")]

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from zoo.core import losses
 from zoo.core.image_pool import ImagePool
-from zoo.core.translation import TranslationModule
+from zoo.core.translation import TwoWayTranslationModule
 from zoo.nets.patchgan import PatchGANDiscriminator
 from zoo.nets.resnet import ResNetGenerator
 
@@ -30,7 +30,7 @@ def least_squares_generator_loss(fake_logits: Tensor) -> Tensor:
     return F.mse_loss(fake_logits, torch.ones_like(fake_logits))
 
 
-class CycleGAN(TranslationModule):
+class CycleGAN(TwoWayTranslationModule):
     """CycleGAN with the paper's networks, losses and optimiser; ``translate(x)`` is A -> B, ``"BtoA"`` the reverse.
 
     Args:
@@ -59,14 +59,6 @@ class CycleGAN(TranslationModule):
         self.discriminator_b = PatchGANDiscriminator(channels, discriminator_width, discriminator_layers, "instance")
         # one history per discriminator, of images generated for its domain (not saved: it is refilled in 50 steps)
         self.pool_a, self.pool_b = ImagePool(pool_size), ImagePool(pool_size)
-
-    def translator(self, direction: str) -> nn.Module:
-        return self.generator if direction == "AtoB" else self.generator_ba
-
-    def preview_rows(self, inputs: Tensor) -> list[Tensor]:
-        """Inputs (domain A), G(x) and the reconstructions F(G(x))."""
-        fake = self.translate(inputs)
-        return [inputs, fake, self.translate(fake, "BtoA")]
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from zoo.core import losses
-from zoo.core.translation import TranslationModule
+from zoo.core.translation import TwoWayTranslationModule
 from zoo.nets.discogan import DiscoGANDiscriminator, DiscoGANGenerator
 
 VARIANTS = ("paper", "official")
@@ -32,7 +32,7 @@ def feature_matching(real_features: list[Tensor], fake_features: list[Tensor]) -
     return sum(((r.mean(0) - f.mean(0)) ** 2).mean() for r, f in zip(real_features, fake_features))
 
 
-class DiscoGAN(TranslationModule):
+class DiscoGAN(TwoWayTranslationModule):
     """DiscoGAN on 64x64 images; ``translate(x)`` is A -> B (``generator``), ``"BtoA"`` uses ``generator_ba``.
 
     Args:
@@ -61,13 +61,6 @@ class DiscoGAN(TranslationModule):
         self.generator_ba = DiscoGANGenerator(channels, generator_width)
         self.discriminator_a = DiscoGANDiscriminator(channels, discriminator_width)
         self.discriminator_b = DiscoGANDiscriminator(channels, discriminator_width)
-
-    def translator(self, direction: str) -> nn.Module:
-        return self.generator if direction == "AtoB" else self.generator_ba
-
-    def preview_rows(self, inputs: Tensor) -> list[Tensor]:
-        fake = self.translate(inputs)
-        return [inputs, fake, self.translate(fake, "BtoA")]
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas), weight_decay=self.hparams.weight_decay)
