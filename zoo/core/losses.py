@@ -6,7 +6,6 @@ for the probabilistic objectives D(x) = sigmoid(real), so log D = -softplus(-rea
 """
 from __future__ import annotations
 
-import torch
 import torch.nn.functional as F
 from torch import Tensor
 

@@ -6,7 +6,6 @@ weights drawn from N(0, 0.02). Sizes 28 (MNIST), 32 (CIFAR-10) and 64 (the paper
 """
 from __future__ import annotations
 
-import torch
 from torch import Tensor, nn
 
 SIZES = (28, 32, 64)
