@@ -26,9 +26,9 @@ import torch
 import torch.nn.functional as F
 
 ENTRIES = {  # entry -> (dataset, kind, recipe)
-    "pix2pix-facades": ("facades", "paired", "recipes/pix2pix/facades_cpu64.yaml"),
-    "cyclegan-horse2zebra": ("horse2zebra", "unpaired", "recipes/cyclegan/horse2zebra_cpu64.yaml"),
-    "discogan-horse2zebra": ("horse2zebra", "unpaired", "recipes/discogan/horse2zebra_cpu64.yaml"),
+    "pix2pix-facades-64px": ("facades", "paired", "recipes/pix2pix/facades_cpu64.yaml"),
+    "cyclegan-horse2zebra-64px": ("horse2zebra", "unpaired", "recipes/cyclegan/horse2zebra_cpu64.yaml"),
+    "discogan-horse2zebra-64px": ("horse2zebra", "unpaired", "recipes/discogan/horse2zebra_cpu64.yaml"),
 }
 
 
@@ -129,7 +129,7 @@ def cmd_eval(ns) -> None:
     print(json.dumps(results, indent=2))
 
 DESCRIPTIONS = {
-    "pix2pix-facades": dict(
+    "pix2pix-facades-64px": dict(
         title="Pix2Pix, facades labels -> photo (CPU-scaled: 64x64, a few hundred iterations)",
         paper="Image-to-Image Translation with Conditional Adversarial Networks (Isola et al. 2017, arXiv:1611.07004)",
         usage='photos = model.translate(label_maps)            # (N, 3, 64, 64) in [-1, 1]; mode="paper" (dropout on)\n'
@@ -142,7 +142,7 @@ DESCRIPTIONS = {
         data="facades (CMP Facade Database, Tylecek & Sara 2013, as repackaged for pix2pix): 400 train / 106 test "
              "pairs; research use.",
         published="FID 119.14 at 256x256 (the value quoted in the issue for the official model); not comparable."),
-    "cyclegan-horse2zebra": dict(
+    "cyclegan-horse2zebra-64px": dict(
         title="CycleGAN, horse <-> zebra (CPU-scaled: 64x64, a few hundred iterations)",
         paper="Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks (Zhu et al. 2017, "
               "arXiv:1703.10593)",
@@ -157,7 +157,7 @@ DESCRIPTIONS = {
              "ImageNet terms (non-commercial research).",
         published="horse2zebra FID 62.11 (official CycleGAN), 64.52 (MMGeneration); zebra2horse 138.65, all at "
                   "256x256; not comparable."),
-    "discogan-horse2zebra": dict(
+    "discogan-horse2zebra-64px": dict(
         title="DiscoGAN (paper losses), horse <-> zebra (CPU-scaled: width 16, batch 8, 400 iterations)",
         paper="Learning to Discover Cross-Domain Relations with Generative Adversarial Networks (Kim et al. 2017, "
               "arXiv:1703.05192)",

@@ -83,6 +83,26 @@ def test_resolution_prefers_zoo_hub_mirror(entry_and_export, monkeypatch, tmp_pa
     assert torch.equal(loaded.sample(3, generator=seed()), model.sample(3, generator=seed()))
 
 
+def test_an_alias_loads_its_entry_and_says_which(entry_and_export, monkeypatch, tmp_path):
+    entry, folder, model = entry_and_export
+    aliased = dataclasses.replace(entry, aliases=("tiny-gan",))
+    monkeypatch.setattr(registry, "_entries", lambda: {aliased.name: aliased})
+    monkeypatch.setenv("ZOO_HUB", str(tmp_path / "reference"))
+    with pytest.warns(registry.AliasWarning, match="'tiny-gan' is an alias of the zoo entry 'tiny-dcgan'"):
+        loaded = Zoo.load("tiny-gan")
+    seed = lambda: torch.Generator().manual_seed(0)  # noqa: E731
+    assert torch.equal(loaded.sample(3, generator=seed()), model.sample(3, generator=seed()))
+    assert "alias tiny-gan" in Zoo.table()
+
+
+def test_an_alias_may_not_shadow_another_entry(entry_and_export, monkeypatch):
+    entry, _, _ = entry_and_export
+    other = dataclasses.replace(entry, name="tiny-gan", aliases=("tiny-dcgan",))
+    monkeypatch.setattr(registry, "_entries", lambda: {entry.name: entry, other.name: other})
+    with pytest.raises(RuntimeError, match="alias 'tiny-dcgan' of 'tiny-gan'"):
+        Zoo.info("tiny-dcgan")
+
+
 def test_retrained_mirror_copy_loads_with_a_warning(entry_and_export, monkeypatch, tmp_path):
     entry, folder, _ = entry_and_export
     other = DCGAN(image_size=28, channels=1, latent_dim=8, generator_width=8, discriminator_width=8)

@@ -50,6 +50,9 @@ class ZooEntry:
         training: the compute and wall time the reference export took.
         limitations: what a user should know before relying on it.
         data_license: the training data's license or terms.
+        aliases: other names that load this entry, e.g. the paper-setting name of a scaled-down model. Loading
+            by an alias warns and names the entry, so a user asking for "cyclegan-horse2zebra" learns that
+            what they get is "cyclegan-horse2zebra-64px".
     """
 
     name: str
@@ -71,10 +74,12 @@ class ZooEntry:
     training: str = ""
     limitations: str = ""
     data_license: str = ""
+    aliases: tuple[str, ...] = ()
 
     def row(self) -> dict[str, Any]:
         paper = self.paper if len(self.paper) <= 40 else self.paper[:37] + "..."
-        return {"name": self.name, "paper": f"{paper} ({self.arxiv})", "dataset": f"{self.dataset} ({self.split})",
+        name = self.name + (f" (alias {', '.join(self.aliases)})" if self.aliases else "")
+        return {"name": name, "paper": f"{paper} ({self.arxiv})", "dataset": f"{self.dataset} ({self.split})",
                 "metrics": ", ".join(f"{k} {v:g}" for k, v in self.metrics.items()) or "-",
                 "hub": self.hub_repo or "-"}
 
@@ -88,6 +93,22 @@ def _entries() -> dict[str, ZooEntry]:
             raise RuntimeError(f"duplicate zoo entry name {entry.name!r}")
         table[entry.name] = entry
     return table
+
+
+def _aliases() -> dict[str, str]:
+    """alias -> entry name."""
+    table = _entries()
+    out: dict[str, str] = {}
+    for entry in table.values():
+        for alias in entry.aliases:
+            if alias in table or alias in out:
+                raise RuntimeError(f"alias {alias!r} of {entry.name!r} is already the name or alias of another entry")
+            out[alias] = entry.name
+    return out
+
+
+class AliasWarning(UserWarning):
+    """A name was an alias: the warning names the entry that is loaded instead."""
 
 
 def hub_root() -> Path | None:
@@ -126,10 +147,17 @@ class Zoo:
 
     @staticmethod
     def info(name: str) -> ZooEntry:
-        """The entry called ``name``; an unknown name raises an error listing the closest names."""
+        """The entry called ``name`` (or with ``name`` among its aliases, with an ``AliasWarning``); an unknown
+        name raises an error listing the closest names."""
         table = _entries()
+        aliases = _aliases()
+        if name in aliases:
+            entry = table[aliases[name]]
+            warnings.warn(f"{name!r} is an alias of the zoo entry {entry.name!r}: {entry.dataset}. "
+                          f"Use {entry.name!r} to silence this warning.", AliasWarning, stacklevel=2)
+            return entry
         if name not in table:
-            close = difflib.get_close_matches(name, table, n=5, cutoff=0.4)
+            close = difflib.get_close_matches(name, [*table, *aliases], n=5, cutoff=0.4)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise EntryNotFoundError(f"no zoo entry named {name!r}.{hint} `zoo list` shows all {len(table)} "
                                      f"entries; a local export folder can be loaded by its path.")
