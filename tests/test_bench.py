@@ -2,6 +2,7 @@
 import json
 
 import pytest
+import torch
 import yaml
 
 from zoo import Zoo
@@ -51,3 +52,34 @@ def test_malformed_suites_are_refused(tmp_path):
                                                                   "epochs": 3}]}))
     with pytest.raises(SuiteError, match=r"unknown keys \['epochs'\]"):
         read_suite(tmp_path / "s.yaml")
+
+
+def test_seeds_run_separately_in_process_and_are_summarised(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "toy.yaml").write_text(RECIPE.replace("{root}", str(tmp_path / "runs" / "toy")))
+    suite = {"output": str(tmp_path / "table"), "in_process": True,
+             "entries": [{"name": "toy-ring", "recipe": "toy.yaml", "seeds": [0, 1],
+                          "eval": {"metrics": ["modes"], "mixture": "ring", "num_samples": 500}}]}
+    (tmp_path / "suite.yaml").write_text(yaml.safe_dump(suite))
+    rows = bench(tmp_path / "suite.yaml", hub_dir=tmp_path / "hub")
+    assert [r["seed"] for r in rows] == [0, 1]
+    for k in (0, 1):  # one run folder, results file and export per seed
+        assert (tmp_path / "runs" / "toy" / f"seed{k}" / "checkpoints" / "last.ckpt").is_file()
+        assert json.loads((tmp_path / "runs" / "toy" / f"seed{k}" / "results.json").read_text())["num_samples"] == 500
+        assert (tmp_path / "hub" / "toy-ring" / f"seed{k}" / "results.json").is_file()
+    # --seed_everything=k reached the runs: different seeds train different generators
+    w0, w1 = (Zoo.load(tmp_path / "hub" / "toy-ring" / f"seed{k}").sample(4, generator=torch.Generator().manual_seed(0))
+              for k in (0, 1))
+    assert not w0.allclose(w1)
+    table = (tmp_path / "table" / "results.md").read_text().splitlines()
+    assert "seeds" in table[0] and len(table) == 3 and " ± " in table[2] and "| 2 |" in table[2]
+    assert len((tmp_path / "table" / "results.csv").read_text().strip().splitlines()) == 3  # header + 2 runs
+    assert (tmp_path / "table" / "samples.png").is_file()
+
+
+def test_seeds_must_be_distinct_integers(tmp_path):
+    for bad in ([], [0, 0], ["a"], 3):
+        (tmp_path / "s.yaml").write_text(yaml.safe_dump({"entries": [{"name": "x", "recipe": "r", "eval": {},
+                                                                      "seeds": bad}]}))
+        with pytest.raises(SuiteError, match="seeds must be"):
+            read_suite(tmp_path / "s.yaml")
