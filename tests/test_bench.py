@@ -1,5 +1,6 @@
 """zoo bench end to end on a toy suite: trains, evaluates, exports with a card, writes the table; reuses results."""
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -83,3 +84,16 @@ def test_seeds_must_be_distinct_integers(tmp_path):
                                                                       "seeds": bad}]}))
         with pytest.raises(SuiteError, match="seeds must be"):
             read_suite(tmp_path / "s.yaml")
+
+
+def test_run_folder_follows_a_default_root_dir_override(tmp_path):
+    from zoo.bench import run_dir, runs_of
+
+    (tmp_path / "r.yaml").write_text("trainer: {default_root_dir: runs/from-recipe}\n")
+    assert run_dir(tmp_path / "r.yaml", "x") == Path("runs/from-recipe")
+    item = {"name": "x", "recipe": str(tmp_path / "r.yaml"), "seeds": [3],
+            "args": ["--trainer.default_root_dir=runs/override"]}
+    assert run_dir(item["recipe"], "x", item["args"]) == Path("runs/override")
+    [(label, root, seed, extra)] = runs_of(item)
+    assert (label, root, seed) == ("x/seed3", Path("runs/override/seed3"), 3)
+    assert extra[-1] == "--trainer.default_root_dir=runs/override/seed3"  # after the entry's args: it wins
