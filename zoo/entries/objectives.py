@@ -58,4 +58,10 @@ ENTRIES: tuple[ZooEntry, ...] = (
             "model.safetensors": "05451a8b4dca91665d762ac490950110f7539b03519790f49b8dfe495d9c7729"},
            "1,369 generator and 6,848 critic updates (7.3 epochs of 937 batches of 64)", (802.1, 515.2),
            ("WGAN-GP", 20.3)),
+    _mnist("lsgan-mnist", "zoo.models.lsgan.LSGAN", LSGAN_PAPER, "recipes/lsgan/mnist_cpu.yaml", 383650,
+           {"fid": 30.607980270082578, "kid": 0.019329095259308815, "kid_std": 0.0008163962047547102},
+           {"config.json": "a33b138b2a49301d01f0c798c37e1e7266718f8907111e052785c0835bfa04e4",
+            "model.safetensors": "693fde455cfbbf7fb099db8bfa8cd14f31b71ae2b606de3adc1354875556e639"},
+           "7,688 generator and 7,688 discriminator updates (8.2 epochs of 937 batches of 64)", (792.5, 464.5),
+           ("LSGAN", 7.8)),
 )
