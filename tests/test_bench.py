@@ -97,3 +97,23 @@ def test_run_folder_follows_a_default_root_dir_override(tmp_path):
     [(label, root, seed, extra)] = runs_of(item)
     assert (label, root, seed) == ("x/seed3", Path("runs/override/seed3"), 3)
     assert extra[-1] == "--trainer.default_root_dir=runs/override/seed3"  # after the entry's args: it wins
+
+
+def test_keep_going_records_a_failed_run_and_goes_on(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "toy.yaml").write_text(RECIPE.replace("{root}", str(tmp_path / "runs" / "toy")))
+    bad = {"name": "broken", "recipe": "toy.yaml", "seeds": [0], "args": ["--model.init_args.no_such_option=1",
+                                                                         f"--trainer.default_root_dir={tmp_path}/b"],
+           "eval": {"metrics": ["modes"], "mixture": "ring", "num_samples": 100}}
+    good = {"name": "toy-ring", "recipe": "toy.yaml", "eval": {"metrics": ["modes"], "mixture": "ring",
+                                                                "num_samples": 100}}
+    suite = {"output": str(tmp_path / "table"), "in_process": True, "entries": [bad, good]}
+    (tmp_path / "suite.yaml").write_text(yaml.safe_dump(suite))
+    with pytest.raises(SystemExit):  # without keep_going a failing run stops the suite, as before
+        bench(tmp_path / "suite.yaml", hub_dir=tmp_path / "hub")
+    (tmp_path / "suite.yaml").write_text(yaml.safe_dump({**suite, "keep_going": True}))
+    rows = bench(tmp_path / "suite.yaml", hub_dir=tmp_path / "hub")
+    assert "failed" in rows[0] and "modes_covered" not in rows[0]
+    assert rows[1]["name"] == "toy-ring" and "modes_covered" in rows[1]
+    table = (tmp_path / "table" / "results.md").read_text()
+    assert "1 of 1" in table and "toy-ring" in table

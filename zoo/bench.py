@@ -15,7 +15,8 @@ Suite format::
         eval: {metrics: [modes], mixture: ring, num_samples: 2500}
 
 Optional suite key ``in_process: true`` runs each ``zoo fit`` inside the bench's own process (same arguments), which
-saves the seconds of a fresh interpreter and torch import per run: worth it for the toys' short runs. With
+saves the seconds of a fresh interpreter and torch import per run: worth it for the toys' short runs; suite key
+``keep_going: true`` records a run that fails (e.g. a loss that diverged) as a "failed" row and goes on. With
 ``seeds``, the table shows mean ± standard deviation over the seeds (the CSV keeps one row per run), each seed's
 export goes to ``<hub>/<name>/seed<k>``, and ``--seed_everything=k`` is passed to ``zoo fit``. Suites with toy
 entries (metric ``modes``) also get ``samples.png``: the first seed's samples over the mixture's centres.
@@ -115,7 +116,15 @@ def bench(suite_path: str | Path, *, skip_train: bool = False, hub_dir: str | Pa
             if skip_train:
                 train_s = 0.0
             else:
-                root, train_s = train(item, extra, label, root, in_process=bool(suite.get("in_process")))
+                try:
+                    root, train_s = train(item, extra, label, root, in_process=bool(suite.get("in_process")))
+                except (Exception, SystemExit) as err:  # noqa: BLE001 - a diverged run is a result of the bench
+                    if not suite.get("keep_going"):
+                        raise
+                    print(f"[bench] {label}: FAILED: {err}", flush=True)
+                    rows.append({"name": item["name"], **({} if seed is None else {"seed": seed}),
+                                 "recipe": item["recipe"], "failed": f"{type(err).__name__}: {err}"[:160]})
+                    continue
             model = load_checkpoint(root)
             results = reusable_results(root, item["eval"])
             if results is None:
@@ -191,7 +200,11 @@ def summarise_seeds(rows: list[dict]) -> list[dict]:
             table += runs
             continue
         row = {"name": name, "seeds": len(runs)}
-        for key in (k for k in runs[0] if k not in ("name", "seed", "recipe", "export")):
+        failed = sum("failed" in r for r in runs)
+        if failed:  # the numbers below are over the runs that finished
+            row["failed"] = f"{failed} of {len(runs)}"
+        keys = dict.fromkeys(k for r in runs for k in r if k not in ("name", "seed", "recipe", "export", "failed"))
+        for key in keys:
             values = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
             if values and len(set(values)) == 1 and key in ("num_modes", "num_samples"):
                 row[key] = values[0]  # the protocol, the same for every seed
