@@ -82,4 +82,35 @@ ENTRIES: tuple[ZooEntry, ...] = (
                     "upwards against 5,000-sample numbers.",
         checksums={"model.safetensors": "7b1aad9c5a18c422805224d1688eb4cd2d2da7166e661601f6e2a071c97a014d"},
     ),
+    ZooEntry(
+        name="acgan-mnist",
+        model_class="zoo.models.acgan.ACGAN",
+        paper="Conditional Image Synthesis with Auxiliary Classifier GANs",
+        arxiv="1610.09585",
+        dataset="MNIST",
+        split="train (60,000); judged and FID against test",
+        recipe="recipes/acgan/mnist.yaml",
+        license="Apache-2.0 (weights); MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges)",
+        origin="trained here",
+        num_parameters=446380,
+        metrics={"judged_accuracy": 0.9144, "digit_is": 8.988, "fid": 21.7374, "kid": 0.0111},
+        protocol={"judged": "5,000 samples (500 per class, labels 0..9, noise seed 0), EMA generator; judged accuracy "
+                            "= torchmetrics multiclass_accuracy of the mnist-classifier judge's argmax vs the "
+                            "requested label; digit IS = torchmetrics InceptionScore with the judge's logits as "
+                            "features, 10 splits",
+                  "fid": "2,000 samples (seed 0, labels cycling 0..9) vs mnist-test[:5000], torchmetrics "
+                         "Inception-v3 pool3 (2048-d), bilinear resize to 299; KID subsets 100 x 1,000",
+                  "epochs": 6,
+                  "command": "zoo fit --config recipes/acgan/mnist.yaml (1 epoch), then resumed with "
+                             "--model.init_args.ema_decay=0.999 --trainer.max_epochs=6 --ckpt_path=last; python "
+                             "benchmarks/scripts/issue5.py conditional runs/acgan-mnist --name acgan-mnist "
+                             "--per-class 500 --fid 2000"},
+        paper_metrics={},
+        training="6 epochs of 937 batches of 64 (32-channel nets): the first epoch in 43 min on a starved CPU share "
+                 "(last session), epochs 2-6 in 486 s on one thread of a shared 2-core CPU.",
+        limitations="Misses the issue's judged-accuracy target (91.4 % < 95 %) after 6 epochs of 32-channel nets; "
+                    "its 2s are the weakest class by eye. The paper reports CIFAR-10/ImageNet numbers only. FID "
+                    "from 2,000 samples is biased upwards against 5,000-sample numbers.",
+        checksums={"model.safetensors": "86c1a03316c42e8e053b19f6fb076ccccc7bc8c5ca7a03212f9a86b7bdc17ca1"},
+    ),
 )
