@@ -8,7 +8,8 @@
 
 Each reads the run's last checkpoint (weights_only), measures on the 10,000 MNIST test images or on generated
 samples, writes results.json into the export folder $ZOO_HUB/<entry> (zoo.hub.export) and prints the numbers.
-Optional FID (``--fid N``) uses zoo.metrics.images.image_metrics against N MNIST test images.
+Optional FID/KID (``--fid N``): N samples (seed 0) against mnist-test[:5000] (``--fid-reference``) through
+zoo.metrics.evaluate.evaluate.
 """
 from __future__ import annotations
 
@@ -46,14 +47,14 @@ def run_info(run: str) -> dict:
     return {"checkpoint": str(ckpt), "epochs": int(meta.get("epoch", -1)) + 1, "global_step": meta.get("global_step")}
 
 
-def fid(model_sample, n: int, seed: int = 0) -> dict:
-    from zoo.metrics.images import image_metrics
+def fid(model, n: int, num_reference: int = 5000, seed: int = 0) -> dict:
+    """FID and KID of ``n`` samples (seed ``seed``) against the first ``num_reference`` MNIST test images
+    (zoo.metrics.evaluate; the reference features are cached, so only the samples cost Inception passes)."""
+    from zoo.metrics.evaluate import evaluate
 
-    x_test, _ = mnist_test()
-    rng = torch.Generator().manual_seed(seed)
-    fake = torch.cat([model_sample(min(500, n - i), rng) for i in range(0, n, 500)])
-    out = image_metrics(fake, x_test[:n], metrics=("fid",), reference_key=f"mnist-test-{n}")
-    return {"fid": out["fid"], "fid_protocol": out.get("protocol")}
+    out = evaluate(model, metrics=("fid", "kid"), reference="mnist-test", num_samples=n, num_reference=num_reference,
+                   seed=seed, progress=False)
+    return {k: v for k, v in out.items() if k != "protocol"} | {"fid_protocol": out["protocol"]}
 
 
 def finish(model, name: str, results: dict, extra: dict | None = None) -> None:
@@ -111,7 +112,7 @@ def cmd_conditional(ns) -> None:
     results = {**{k: v for k, v in scores.items() if k != "protocol"}, **run_info(ns.run),
                "sampler": "raw generator (EMA copy dropped)" if ns.drop_ema else "model.sampler"}
     if ns.fid:
-        results.update(fid(lambda k, rng: model.sample(k, generator=rng), ns.fid))
+        results.update(fid(model, ns.fid, ns.fid_reference))
     results["protocol"] = scores["protocol"]
     finish(model, ns.name, results)
 
@@ -154,6 +155,7 @@ def main() -> None:
     p.add_argument("--name", required=True)
     p.add_argument("--per-class", type=int, default=1000)
     p.add_argument("--fid", type=int, default=0, help="number of samples for FID (0 skips it)")
+    p.add_argument("--fid-reference", type=int, default=5000, help="MNIST test images in the FID reference")
     p.add_argument("--drop-ema", action="store_true", help="sample with the raw generator and export it without EMA")
     p.set_defaults(func=cmd_conditional)
     p = sub.add_parser("infogan")

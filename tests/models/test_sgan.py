@@ -80,8 +80,14 @@ def test_unlabelled_stream_carries_images_only_and_the_subset_is_recorded():
     assert len(dm.splits["unlabelled"].tensors) == 1     # no label tensor at all
     assert len(dm.splits["labelled"]) == 20
     batch = next(iter(dm.train_dataloader()))
-    assert set(batch[0]) == {"unlabelled", "labelled"}
-    assert len(batch[0]["unlabelled"]) == 1 and batch[0]["unlabelled"][0].shape == (10, 1, 28, 28)
+    assert set(batch[0]) == {"unlabelled", "unlabelled_g", "labelled"}
+    for key in ("unlabelled", "unlabelled_g"):          # images only, no label tensor
+        assert len(batch[0][key]) == 1 and batch[0][key][0].shape == (10, 1, 28, 28)
+    # G's real batch is a second, independent shuffle (authors' trainx_unl2), not D's batch again
+    assert not torch.equal(batch[0]["unlabelled"][0], batch[0]["unlabelled_g"][0])
+    # the labelled batches cycle through permutations of the subset: 20 examples in two batches of 10, each once
+    first_two = [b[0]["labelled"][1] for b in list(iter(dm.train_dataloader()))[:2]]
+    assert sorted(torch.cat(first_two).tolist()) == sorted(dm.splits["labelled"].tensors[1].tolist())
     record = dm.subset_record()
     assert record["num_labelled"] == 20 and record["labels"] == labels[record["indices"]].tolist()
     assert dm.state_dict()["labelled_subset"]["seed"] == 0
@@ -154,3 +160,30 @@ def test_bad_arguments_are_refused():
         SGAN(lr_decay_start=2.0, **TINY)
     with pytest.raises(ValueError, match="discriminator_ema_decay"):
         SGAN(discriminator_ema_decay=1.5, **TINY)
+
+
+def test_generator_pixels_are_the_authors_sigmoid():
+    """D sees (G(z) + 1) / 2; it must equal sigmoid(a) of G's output pre-activation a (the authors' sigmoid output).
+
+    A tanh(a) output would give sigmoid(2a): twice the slope of the authors' generator. That was this module's
+    bug: G overshot, feature matching grew to 7-30 and D separated real from fake outright.
+    """
+    torch.manual_seed(0)
+    g = SGAN(**TINY).generator.eval()
+    z = torch.rand(5, 4)
+    pre_activation = g.net[:-1](z)
+    assert torch.allclose((g(z).flatten(1) + 1) / 2, torch.sigmoid(pre_activation), atol=1e-6)
+
+
+def test_data_dependent_init_counts_the_training_noise():
+    """As the authors' init (run in training mode), the first layer's pre-activations have unit variance with the
+    input noise included, so training-mode activations start at unit scale rather than inflated by the noise."""
+    torch.manual_seed(0)
+    d = SGAN(**TINY).discriminator
+    x = torch.rand(2000, 1, 28, 28) * 2 - 1
+    d.initialize_from_data(x)
+    first = d.trunk[2].requires_grad_(False)
+    noisy = d.check_input(x).flatten(1) + torch.randn(2000, 784) * d.trunk[1].std
+    clean = d.check_input(x).flatten(1)
+    assert float(first(noisy).std(0).mean()) == pytest.approx(1.0, abs=0.1)
+    assert float(first(clean).std(0).mean()) < 0.9             # the signal alone is below unit scale

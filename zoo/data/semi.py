@@ -6,8 +6,10 @@ of images alone (``TensorDataset(images)``): the model receives batches with no 
 them. Following Salimans et al. 2016 (their MNIST code), every training image, the labelled ones included, is in
 the unlabelled stream. The labelled subset is recorded (indices and labels) in ``subset_record()`` for the run.
 
-Train batches are a dict ``{"unlabelled": [x_u], "labelled": [x_l, y_l]}`` (Lightning's ``max_size_cycle``: one
-pass over the unlabelled images per epoch; labelled batches are drawn with replacement from the small subset).
+Train batches are a dict ``{"unlabelled": [x_u], "unlabelled_g": [x_u2], "labelled": [x_l, y_l]}`` (Lightning's
+``max_size_cycle``: one pass over the unlabelled images per epoch; ``unlabelled_g`` is a second, independently
+shuffled pass over the same images, the batch the generator's feature matching compares with, as the authors'
+``trainx_unl2``; labelled batches are drawn with replacement from the small subset).
 Validation and test batches are the 10,000 MNIST test images with labels, for measuring the classifier only.
 """
 from __future__ import annotations
@@ -105,9 +107,13 @@ class SemiSupervisedDataModule(SplitDataModule):
         loaders = {
             "unlabelled": DataLoader(unlabelled, batch_size=self.batch_size, shuffle=True, drop_last=True,
                                      num_workers=self.num_workers),
-            # the small labelled subset, resampled with replacement so each unlabelled batch has a labelled one
+            # a second, independent shuffle of the same images for G's feature matching (authors' trainx_unl2)
+            "unlabelled_g": DataLoader(unlabelled, batch_size=self.batch_size, shuffle=True, drop_last=True,
+                                       num_workers=self.num_workers),
+            # the small labelled subset in back-to-back random permutations (authors: a fresh permutation of the
+            # 100 labelled examples for every 100 batch slots), so each unlabelled batch has a labelled one
             "labelled": DataLoader(labelled, batch_size=self.batch_size, num_workers=self.num_workers,
-                                   sampler=RandomSampler(labelled, replacement=True,
+                                   sampler=RandomSampler(labelled, replacement=False,
                                                          num_samples=len(unlabelled))),
         }
         return CombinedLoader(loaders, mode="max_size_cycle")

@@ -8,7 +8,8 @@ D minimises L = L_supervised + L_unsupervised:
     L_unsupervised = -E_{x ~ unlabelled} log D(x) - E_{z} log(1 - D(G(z)))
 with log D(x) = lse(l) - softplus(lse(l)) and log(1 - D(x)) = -softplus(lse(l)), lse = logsumexp; we average the
 two expectations (the 1/2 of the authors' code). G minimises feature matching (Sec. 3.1):
-||E_x f(x) - E_z f(G(z))||² on D's last hidden layer f. Defaults follow the authors' MNIST code: the MLPs of
+||E_x f(x) - E_z f(G(z))||² on D's last hidden layer f, as in the authors' code on a second real batch (an
+independent shuffle, ``batch["unlabelled_g"]``) and a fresh G(z) drawn after D's update. Defaults follow the authors' MNIST code: the MLPs of
 zoo.nets.semi, z ~ U(0, 1)^100, Adam lr 0.003 (constant), β1 = 0.5, batches of 100 labelled + 100 unlabelled
 examples, and the test error measured with a moving average of D's weights (their rate 0.0001 per update, i.e.
 an EMA with decay 0.9999 over 300 epochs; shorter runs want a shorter average, e.g. 0.999).
@@ -123,22 +124,24 @@ class SGAN(GANModule):
 
     def training_step(self, batch: dict, batch_idx: int) -> None:
         real = batch["unlabelled"][0]              # images only: no labels exist in this part of the batch
+        real_g = batch["unlabelled_g"][0] if "unlabelled_g" in batch else real  # G's batch (authors: trainx_unl2)
         labelled, labels = batch["labelled"]       # the fixed labelled subset
         g_opt, d_opt = self.optimizers()
-        if not self.discriminator.initialized:  # weight-norm data-dependent init on the first unlabelled batch
-            self.discriminator.initialize_from_data(real)
+        if not self.discriminator.initialized:  # weight-norm data-dependent init on the first unlabelled images,
+            self.discriminator.initialize_from_data(torch.cat([real, real_g]))  # noise on, as the authors' init
         self.set_learning_rate(batch_idx)
-        fake = self.generator(self.noise(len(real)))  # G(z) once per batch, detached for D
+        fake = self.generator(self.noise(len(real))).detach()  # D's G(z)
         with self.toggled_optimizer(d_opt):
             loss_supervised = F.cross_entropy(self.discriminator(labelled), labels)       # L_supervised
             loss_unsupervised = unsupervised_loss(self.discriminator(real),               # L_unsupervised
-                                                  self.discriminator(fake.detach()))
+                                                  self.discriminator(fake))
             loss_d = loss_supervised + self.hparams.unsupervised_weight * loss_unsupervised
             self.step(d_opt, loss_d, "loss/discriminator", "discriminator")
         if self.discriminator_ema is not None:
             self.discriminator_ema.update_parameters(self.discriminator)
         with self.toggled_optimizer(g_opt):        # feature matching (Sec. 3.1) on D's last hidden layer
-            _, features_real = self.discriminator.forward_features(real)
+            fake = self.generator(self.noise(len(real_g)))  # a fresh G(z), as the authors' separate G function
+            _, features_real = self.discriminator.forward_features(real_g)
             _, features_fake = self.discriminator.forward_features(fake)
             loss_g = feature_matching_loss(features_real, features_fake)
             self.step(g_opt, loss_g, "loss/generator", "generator")

@@ -8,8 +8,11 @@ swamps the shrinking activations of the deep ReLU stack). As in the authors' cod
 fixed after that initialisation and only the output layer's scale trains. The authors' pixels lie in [0, 1]; ours
 in [-1, 1], so D maps them to [0, 1] first, which keeps the noise levels of the paper. The last hidden layer
 (before its noise) is the feature layer used by feature matching. Generator: z (100, uniform) -> 500 -> 500
-softplus units with batch normalisation -> a weight-normalised output layer (tanh for [-1, 1] instead of the
-authors' sigmoid over [0, 1]).
+softplus units with batch normalisation -> a weight-normalised output layer with the authors' sigmoid, written
+for [-1, 1] pixels as 2 sigmoid(a) - 1 (= tanh(a / 2)): D sees sigmoid(a), exactly the authors' pixel. A plain
+tanh(a) would double the slope of every output pixel; with it G overshot, its feature-matching loss grew to
+7-30 within 200 updates and D separated real from fake outright (unsupervised loss ~0.002), where the sigmoid
+keeps both near the authors' balance (loss ~1 and ~0.15; benchmarks/issue5.md).
 """
 from __future__ import annotations
 
@@ -103,13 +106,20 @@ class FeatureMatchingDiscriminator(nn.Module):
         return (x + 1) / 2  # [-1, 1] -> the authors' [0, 1] pixels
 
     @torch.no_grad()
-    def initialize_from_data(self, x: Tensor) -> None:
-        """Initialise every weight-normalised layer, first to last, on real data ``x`` (noise off)."""
+    def initialize_from_data(self, x: Tensor, with_noise: bool = True) -> None:
+        """Initialise every weight-normalised layer, first to last, on real data ``x``.
+
+        With ``with_noise`` (the authors' init runs the noisy training-mode network, ``deterministic=False``) each
+        layer's pre-activations have unit variance *as training sees them*, noise included; without it the signal
+        alone is normalised and the noise added in training inflates every layer's output.
+        """
         h = self.check_input(x).flatten(1)
         for layer in [*self.trunk, *self.head]:
             if isinstance(layer, WeightNormLinear):
                 layer.initialize(h)
-            if not isinstance(layer, GaussianNoise):
+            if with_noise and isinstance(layer, GaussianNoise):
+                h = h + torch.randn_like(h) * layer.std
+            elif not isinstance(layer, GaussianNoise):
                 h = layer(h)
         self.initialized.fill_(True)
 
@@ -121,8 +131,16 @@ class FeatureMatchingDiscriminator(nn.Module):
         return self.forward_features(x)[0]
 
 
+class SignedSigmoid(nn.Module):
+    """2 sigmoid(a) - 1: the authors' sigmoid pixel in [0, 1], written on the [-1, 1] scale (equal to tanh(a / 2))."""
+
+    def forward(self, a: Tensor) -> Tensor:
+        return 2 * torch.sigmoid(a) - 1
+
+
 class BatchNormMLPGenerator(nn.Module):
-    """z (N, latent_dim) -> images (N, *data_shape) in [-1, 1]: softplus + BatchNorm hidden layers, tanh output."""
+    """z (N, latent_dim) -> images (N, *data_shape) in [-1, 1]: softplus + BatchNorm hidden layers, sigmoid output
+    (SignedSigmoid: the authors' sigmoid pixel on the [-1, 1] scale)."""
 
     def __init__(self, latent_dim: int = 100, data_shape: Sequence[int] = (1, 28, 28),
                  hidden: Sequence[int] = (500, 500)) -> None:
@@ -133,7 +151,7 @@ class BatchNormMLPGenerator(nn.Module):
         for units in hidden:
             layers += [nn.Linear(width, units, bias=False), nn.BatchNorm1d(units), nn.Softplus()]
             width = units
-        layers += [WeightNormLinear(width, math.prod(self.data_shape), train_scale=True), nn.Tanh()]
+        layers += [WeightNormLinear(width, math.prod(self.data_shape), train_scale=True), SignedSigmoid()]
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: Tensor) -> Tensor:
