@@ -1,6 +1,7 @@
 """Figures of benchmarks/issue7.md: the SeqGAN/MLE NLL-oracle learning curve and the MIX+GAN weights on the toys.
 
-Usage: python benchmarks/scripts/issue7_figures.py   (reads runs/seqgan-oracle/*.json and runs/toy/*.json)
+Usage: python benchmarks/scripts/issue7_figures.py   (reads runs/seqgan-oracle/*.json, runs/toy/*.json and the
+TensorBoard log of runs/mixgan-mnist)
 """
 from __future__ import annotations
 
@@ -86,8 +87,30 @@ def toy_samples(folder=Path("runs/toy")) -> None:
     fig.savefig(OUT / "toy_samples_gan_bigan.png", dpi=110)
 
 
+def mixgan_mnist_weights(folder=Path("runs/mixgan-mnist/lightning_logs")) -> None:
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    logs = sorted(folder.glob("version_*"))
+    if not logs:
+        return
+    events = EventAccumulator(str(logs[-1]))
+    events.Reload()
+    tags = sorted(t for t in events.Tags()["scalars"] if t.startswith("weight/generator_"))
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for tag in tags:
+        rows = events.Scalars(tag)
+        ax.plot([r.step for r in rows], [r.value for r in rows], label=tag.split("/")[1])
+    ax.set_xlabel("logged step")
+    ax.set_ylabel("mixture weight")
+    ax.set_title("mixgan-mnist: generator weights (T = 5, entropy weight 0.1)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(OUT / "mixgan_mnist_weights.png", dpi=110)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     seqgan_curve()
     mixgan_weights()
     toy_samples()
+    mixgan_mnist_weights()

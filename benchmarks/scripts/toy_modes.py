@@ -34,7 +34,7 @@ def build(kind: str, a) -> L.LightningModule:
                 discriminator_hidden=(a.width,) * a.depth, lr=a.lr, sample_every_n_steps=0)
     if kind == "bigan":
         return BiGAN(data_shape=(2,), output=None, encoder_hidden=(a.width,) * a.depth, noise="normal",
-                     dropout=0.0, weight_decay=0.0, stochastic_encoder=a.ali, **nets)
+                     dropout=0.0, weight_decay=0.0, stochastic_encoder=a.ali, batch_norm=a.batch_norm, **nets)
     return MIXGAN(architecture="mlp", data_shape=(2,), num_components=a.components if kind == "mixgan" else 1,
                   entropy_weight=a.entropy_weight, **nets)
 
@@ -53,6 +53,7 @@ def main() -> None:
     p.add_argument("--depth", type=int, default=2)
     p.add_argument("--lr", type=float, default=5e-4)
     p.add_argument("--ali", action="store_true", help="BiGAN with ALI's stochastic encoder")
+    p.add_argument("--batch-norm", action="store_true", help="BiGAN: BatchNorm in G and E (the first runs had none)")
     p.add_argument("--out", default="runs/toy")
     p.add_argument("--export", default=None, help="export folder for the trained model")
     a = p.parse_args()
@@ -68,7 +69,7 @@ def main() -> None:
     wall = time.perf_counter() - start
     samples = model.sample(2500, generator=torch.Generator().manual_seed(123))
     stats = mode_statistics(samples, a.mixture)
-    name = f"{a.model}{'-ali' if a.ali else ''}-{a.mixture}-s{a.seed}"
+    name = f"{a.model}{'-ali' if a.ali else ''}{'-bn' if a.batch_norm else ''}-{a.mixture}-s{a.seed}"
     result = {"name": name, "args": vars(a), "wall_s": round(wall, 1), **stats, "protocol": TOY_PROTOCOL,
               "num_parameters": model.num_parameters(), "weights_trace": trace.rows}
     if isinstance(model, MIXGAN):

@@ -62,8 +62,11 @@ def test_encode_has_the_latent_shape_and_reconstruct_the_data_shape(stochastic):
         model.encode(torch.zeros(5, 784))
 
 
-def test_export_round_trip(tmp_path):
-    model = BiGAN(**TOY, stochastic_encoder=True)
+@pytest.mark.parametrize("batch_norm", [True, False])
+def test_export_round_trip(tmp_path, batch_norm):
+    model = BiGAN(**TOY, stochastic_encoder=True, batch_norm=batch_norm)
+    fit_one_batch(model, torch.randn(8, 2))  # BatchNorm's running statistics move and must travel with the export
+    assert any(isinstance(m, torch.nn.BatchNorm1d) for m in model.encoder.modules()) == batch_norm
     folder = hub.export(model, tmp_path / "bigan")
     loaded = hub.load_folder(folder)
     x = torch.randn(4, 2)

@@ -12,7 +12,8 @@ strong gradients like the non-saturating trick). ALI's stochastic encoder is the
 
 Defaults follow BiGAN's permutation-invariant MNIST experiment (Sec. 4.1, Appendix): z of 50 uniform on [-1, 1];
 G, E and D each MLPs with two hidden layers of 1024 units; Adam with learning rate 2e-4, β1 = 0.5 and weight decay
-2.5e-5, batch 128. (The paper's BatchNorm in G and E is left out; D uses ALI's dropout 0.2.)
+2.5e-5, batch 128; BatchNorm on the hidden layers of G and E, none in D, which uses ALI's dropout 0.2. Without the
+BatchNorm, G collapsed to one noise-like image on MNIST (benchmarks/issue7.md).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class BiGAN(GANModule):
         generator_hidden / encoder_hidden / discriminator_hidden: MLP widths (paper: 1024, 1024 each).
         dropout: dropout in D (ALI: 0.2).
         stochastic_encoder: ALI's E(x) = μ(x) + σ(x)ε instead of BiGAN's deterministic E.
+        batch_norm: BatchNorm on the hidden layers of G and E (paper, MNIST).
         output: G's output activation: "tanh" for [-1, 1] images, None for the toys.
         lr / betas / weight_decay: Adam for both players (paper: 2e-4, (0.5, 0.999), 2.5e-5).
     """
@@ -44,14 +46,14 @@ class BiGAN(GANModule):
     def __init__(self, data_shape: Sequence[int] = (1, 28, 28), latent_dim: int = 50, noise: str = "uniform",
                  generator_hidden: Sequence[int] = (1024, 1024), encoder_hidden: Sequence[int] = (1024, 1024),
                  discriminator_hidden: Sequence[int] = (1024, 1024), dropout: float = 0.2,
-                 stochastic_encoder: bool = False, output: str | None = "tanh", lr: float = 2e-4,
-                 betas: tuple[float, float] = (0.5, 0.999), weight_decay: float = 2.5e-5,
+                 stochastic_encoder: bool = False, batch_norm: bool = True, output: str | None = "tanh",
+                 lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999), weight_decay: float = 2.5e-5,
                  ema_decay: float | None = None, sample_every_n_steps: int = 500) -> None:
-        super().__init__(MLPGenerator(latent_dim, data_shape, generator_hidden, output), latent_dim=latent_dim,
-                         ema_decay=ema_decay, sample_every_n_steps=sample_every_n_steps)
+        super().__init__(MLPGenerator(latent_dim, data_shape, generator_hidden, output, batch_norm),
+                         latent_dim=latent_dim, ema_decay=ema_decay, sample_every_n_steps=sample_every_n_steps)
         self.save_hyperparameters()
         losses.check_choice("noise", noise, ("uniform", "normal"))
-        self.encoder = MLPEncoder(data_shape, latent_dim, encoder_hidden, stochastic_encoder)
+        self.encoder = MLPEncoder(data_shape, latent_dim, encoder_hidden, stochastic_encoder, batch_norm)
         self.discriminator = JointDiscriminator(data_shape, latent_dim, discriminator_hidden, dropout)
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:

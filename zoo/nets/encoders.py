@@ -21,14 +21,16 @@ class MLPEncoder(nn.Module):
         hidden: hidden widths (BiGAN MNIST: 1024, 1024).
         stochastic: ALI's encoder (Dumoulin et al. 2016, Sec. 2.2): the MLP gives a mean and a log-variance and
             E(x) = μ(x) + σ(x) ⊙ ε with ε ~ N(0, I) (the reparametrisation trick); otherwise E(x) = μ(x).
+        batch_norm: BatchNorm on the hidden layers (BiGAN's MNIST encoder).
     """
 
     def __init__(self, data_shape: Sequence[int], latent_dim: int, hidden: Sequence[int] = (1024, 1024),
-                 stochastic: bool = False) -> None:
+                 stochastic: bool = False, batch_norm: bool = False) -> None:
         super().__init__()
         self.data_shape, self.latent_dim, self.stochastic = tuple(data_shape), latent_dim, stochastic
         outputs = 2 * latent_dim if stochastic else latent_dim
-        self.net = nn.Sequential(nn.Flatten(), MLP(math.prod(self.data_shape), hidden, outputs, "leaky_relu"))
+        self.net = nn.Sequential(nn.Flatten(), MLP(math.prod(self.data_shape), hidden, outputs, "leaky_relu",
+                                                     batch_norm=batch_norm))
 
     def mean(self, x: Tensor) -> Tensor:
         """The deterministic part μ(x) (the whole encoder when not stochastic)."""

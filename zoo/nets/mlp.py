@@ -33,10 +33,11 @@ class MLP(nn.Sequential):
         activation: "relu", "leaky_relu" (slope 0.2) or "tanh" between layers.
         output: None, "tanh" or "sigmoid" after the last layer.
         dropout: dropout probability before each linear layer after the first (0 disables).
+        batch_norm: BatchNorm after each hidden linear layer, before its activation (BiGAN's G and E).
     """
 
     def __init__(self, in_features: int, hidden: Sequence[int], out_features: int, activation: str = "relu",
-                 output: str | None = None, dropout: float = 0.0) -> None:
+                 output: str | None = None, dropout: float = 0.0, batch_norm: bool = False) -> None:
         acts = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "tanh": nn.Tanh}
         if activation not in acts:
             raise ValueError(f"activation={activation!r} is not supported; expected one of {sorted(acts)}.")
@@ -45,7 +46,10 @@ class MLP(nn.Sequential):
         for i, (w_in, w_out) in enumerate(zip(widths[:-1], widths[1:])):
             if dropout and i:
                 layers.append(nn.Dropout(dropout))
-            layers += [nn.Linear(w_in, w_out), acts[activation]()]
+            layers.append(nn.Linear(w_in, w_out, bias=not batch_norm))
+            if batch_norm:
+                layers.append(nn.BatchNorm1d(w_out))
+            layers.append(acts[activation]())
         if dropout and hidden:
             layers.append(nn.Dropout(dropout))
         layers.append(nn.Linear(widths[-1], out_features))
@@ -65,10 +69,10 @@ class MLPGenerator(nn.Module):
     """
 
     def __init__(self, latent_dim: int, data_shape: Sequence[int], hidden: Sequence[int] = (1200, 1200),
-                 output: str | None = "tanh") -> None:
+                 output: str | None = "tanh", batch_norm: bool = False) -> None:
         super().__init__()
         self.data_shape = tuple(data_shape)
-        self.net = MLP(latent_dim, hidden, math.prod(self.data_shape), "relu", output)
+        self.net = MLP(latent_dim, hidden, math.prod(self.data_shape), "relu", output, batch_norm=batch_norm)
 
     def forward(self, z: Tensor) -> Tensor:
         return self.net(z).view(-1, *self.data_shape)
