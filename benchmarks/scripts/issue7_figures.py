@@ -72,16 +72,20 @@ def mixgan_weights(folder=Path("runs/toy")) -> None:
     fig.savefig(OUT / "mixgan_toy_weights.png", dpi=110)
 
 
-def toy_samples(folder=Path("runs/toy")) -> None:
-    runs = sorted(p for p in folder.glob("*.json") if not p.name.startswith("mixgan"))
+def toy_samples(folders=(Path("runs/toy"), Path("runs/toy10k"))) -> None:
+    runs = sorted(p for folder in folders for p in folder.glob("*.json") if not p.name.startswith("mixgan"))
     if not runs:
         return
-    fig, axes = plt.subplots(1, len(runs), figsize=(3.2 * len(runs), 3.4), squeeze=False)
-    for ax, path in zip(axes[0], runs):
+    columns = (len(runs) + 1) // 2
+    fig, axes = plt.subplots(2, columns, figsize=(3.2 * columns, 6.8), squeeze=False)
+    for ax in axes.flat[len(runs):]:
+        ax.axis("off")
+    for ax, path in zip(axes.flat, runs):
         result = json.loads(path.read_text())
         samples = torch.load(path.with_suffix(".samples.pt"))
         ax.scatter(samples[:, 0], samples[:, 1], s=2)
-        ax.set_title(f"{result['name']}: {result['modes_covered']}/{result['num_modes']}", fontsize=9)
+        steps = result["args"]["steps"]
+        ax.set_title(f"{result['name']} ({steps} steps): {result['modes_covered']}/{result['num_modes']}", fontsize=8)
         ax.set_aspect("equal")
     fig.tight_layout()
     fig.savefig(OUT / "toy_samples_gan_bigan.png", dpi=110)
@@ -100,7 +104,7 @@ def mixgan_mnist_weights(folder=Path("runs/mixgan-mnist/lightning_logs")) -> Non
     for tag in tags:
         rows = events.Scalars(tag)
         ax.plot([r.step for r in rows], [r.value for r in rows], label=tag.split("/")[1])
-    ax.set_xlabel("logged step")
+    ax.set_xlabel("batch (one D and one G update each)")
     ax.set_ylabel("mixture weight")
     ax.set_title("mixgan-mnist: generator weights (T = 5, entropy weight 0.1)")
     ax.legend(fontsize=7)
