@@ -188,6 +188,13 @@ def training_note(recipe: str, updates: int) -> str:
             "(its max_time, or stopped by hand), before the end of the learning-rate schedule.")
 
 
+def alias_note(entry: str) -> list[str]:
+    from zoo import Zoo
+
+    return [f'`Zoo.load("{alias}")`, the paper\'s name, also loads this model (an alias, with a warning), until a '
+            "model at the paper's settings (256 px) is trained." for alias in Zoo.info(entry).aliases] + [""]
+
+
 def cmd_card(ns) -> None:
     results = json.loads((Path(ns.out) / f"{ns.entry}.results.json").read_text())
     d, (_, kind, recipe) = DESCRIPTIONS[ns.entry], ENTRIES[ns.entry]
@@ -208,7 +215,7 @@ def cmd_card(ns) -> None:
     protocol = results["protocol"]
     lines = [
         "---", "library_name: gan-zoo", "tags:", "- gan", "- image-to-image", "- pytorch-lightning", "- gan-zoo", "---",
-        "", f"# {ns.entry}: {d['title']}", "", f"Paper: {d['paper']}.", "",
+        "", f"# {ns.entry}: {d['title']}", "", f"Paper: {d['paper']}.", "", *alias_note(ns.entry),
         "```python", "from zoo import Zoo", f'model = Zoo.load("{ns.entry}")', d["usage"], "```", "",
         "## This is a scaled-down CPU training, not the paper's setting", "",
         d["scaled"] + f" Recipe: `{recipe}` (the paper's setting: `{recipe.replace('_cpu64', '')}`). "

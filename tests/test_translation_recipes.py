@@ -33,6 +33,12 @@ def test_cpu_recipes_parse_and_say_they_are_scaled(name, tmp_path):
     assert "CPU-SCALED" in text
     cli = parse(RECIPES / name, tmp_path)
     assert cli.datamodule.crop_size == 64
-    assert cli.trainer.max_epochs * cli.trainer.limit_train_batches <= 1000  # the iterations the entry was trained
+    iterations = cli.trainer.max_epochs * cli.trainer.limit_train_batches
+    from zoo import Zoo
+
+    entries = [e for e in Zoo.list() if e.recipe == f"recipes/{name}"]
+    assert entries, f"no entry is trained by recipes/{name}"
+    for entry in entries:  # the entry's description says how long the recipe trains
+        assert f"{iterations:,} iterations" in entry.dataset, (entry.name, entry.dataset)
     if "n_epochs" in cli.model.hparams:  # the linear decay ends with the last epoch
         assert cli.model.hparams.n_epochs + cli.model.hparams.n_epochs_decay == cli.trainer.max_epochs

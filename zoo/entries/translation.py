@@ -1,6 +1,6 @@
 """Entries of the image-to-image papers: Pix2Pix (Isola et al. 2017), CycleGAN (Zhu et al. 2017), DiscoGAN (Kim et al.
-2017). All three were trained here on a shared 2-core CPU with scaled-down recipes (64x64 images, narrow networks,
-a few hundred iterations), which their names (``-64px``), ``dataset`` field and cards say plainly. The papers' names
+2017). All three were trained here on one CPU thread with scaled-down recipes (64x64 images, narrow networks,
+1,000-12,000 iterations), which their names (``-64px``), ``dataset`` field and cards say plainly. The papers' names
 (``cyclegan-horse2zebra``) are aliases that load them with a warning until a model at the papers' settings (the
 recipes without ``_cpu64``) is trained. Numbers and protocols: benchmarks/issue6.md and each export's results.json.
 """
@@ -20,17 +20,17 @@ ENTRIES: tuple[ZooEntry, ...] = (
         model_class="zoo.models.pix2pix.Pix2Pix",
         paper="Image-to-Image Translation with Conditional Adversarial Networks",
         arxiv="1611.07004",
-        dataset="facades labels -> photo (CPU-scaled: 64x64, width 32, 500 iterations)",
+        dataset="facades labels -> photo (CPU-scaled: 64x64, width 32, 12,000 iterations)",
         split="train (400 pairs)",
         recipe="recipes/pix2pix/facades_cpu64.yaml",
         license="Apache-2.0 (weights); CMP Facade Database: research use",
         origin="trained here",
         num_parameters=8_011_268,
-        metrics={"fid": 332.88, "l1": 0.3457},
+        metrics={"fid": 300.16, "l1": 0.3374},
         protocol={**FID_PROTOCOL, "test_set": "facades test, 106 label maps -> photos vs the 106 real photos",
                   "translate_mode": "paper (dropout, per-image batch statistics), seed 0",
                   "l1": "mean |G(x) - y|, images in [-1, 1]"},
-        checksums={"model.safetensors": "a68ecb58852bb4d83709001c156a90a1754234d3e416bfb69ba9eff1ce047dfc"},
+        checksums={"model.safetensors": "c77bb06c50318af6dd0bdf804a363666705c7db7fbbb0d61b828361244979d1b"},
     ),
     ZooEntry(
         name="cyclegan-horse2zebra-64px",
@@ -38,18 +38,18 @@ ENTRIES: tuple[ZooEntry, ...] = (
         model_class="zoo.models.cyclegan.CycleGAN",
         paper="Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks",
         arxiv="1703.10593",
-        dataset="horse2zebra, both directions (CPU-scaled: 64x64, 6 blocks of width 16, 303 iterations)",
+        dataset="horse2zebra, both directions (CPU-scaled: 64x64, 6 blocks of width 16, 7,000 iterations)",
         split="trainA/trainB (1,067/1,334 images)",
         recipe="recipes/cyclegan/horse2zebra_cpu64.yaml",
         license="Apache-2.0 (weights); horse2zebra: ImageNet terms (non-commercial research)",
         origin="trained here",
         num_parameters=1_338_344,
-        metrics={"fid_horse2zebra": 318.45, "fid_zebra2horse": 364.01, "cycle_l1_horse": 0.2757,
-                 "cycle_l1_zebra": 0.2729},
+        metrics={"fid_horse2zebra": 263.02, "fid_zebra2horse": 280.96, "cycle_l1_horse": 0.1750,
+                 "cycle_l1_zebra": 0.2000},
         protocol={**FID_PROTOCOL, "test_set": "testA (120 horses) -> vs testB (140 zebras), and testB -> vs testA",
                   "baseline": "untranslated inputs vs the targets: FID 203.14",
                   "cycle": "mean |F(G(x)) - x|, images in [-1, 1]"},
-        checksums={"model.safetensors": "c240cb976cdebd2d5c21d34d43b0a06e0222349fc6c39f7954936c0946d2d239"},
+        checksums={"model.safetensors": "b4ec5860579701c4822017302f98c97d77a301bc3d4be22eb11b3c02f18d4dbe"},
     ),
     ZooEntry(
         name="discogan-horse2zebra-64px",
