@@ -4,6 +4,16 @@ export's results.json, with its command and wall time in benchmarks/issue5.md.
 """
 from zoo.registry import ZooEntry
 
+MNIST_TERMS = "Apache-2.0 (weights); MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges)"
+# how the class-conditional generators are scored (benchmarks/scripts/issue5.py conditional)
+JUDGED_PROTOCOL = {
+    "judged": "5,000 samples (500 per class, labels 0..9, noise seed 0), EMA generator; judged accuracy = torchmetrics "
+              "multiclass_accuracy of the mnist-classifier judge's argmax vs the requested label; digit IS = "
+              "torchmetrics InceptionScore with the judge's logits as features, 10 splits",
+    "fid": "2,000 samples (seed 0, labels cycling 0..9) vs mnist-test[:5000], torchmetrics Inception-v3 pool3 "
+           "(2048-d), bilinear resize to 299; KID subsets 100 x 1,000",
+}
+
 ENTRIES: tuple[ZooEntry, ...] = (
     ZooEntry(
         name="mnist-classifier",
@@ -13,7 +23,7 @@ ENTRIES: tuple[ZooEntry, ...] = (
         dataset="MNIST",
         split="train (60,000); measured on test (10,000)",
         recipe="recipes/classifier/mnist.yaml",
-        license="Apache-2.0 (weights); MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges)",
+        license=MNIST_TERMS,
         origin="trained here",
         num_parameters=468010,
         metrics={"test_accuracy": 0.9945},
@@ -30,7 +40,7 @@ ENTRIES: tuple[ZooEntry, ...] = (
         dataset="MNIST",
         split="train (60,000 images; 100 labels, 10 per class, seed 0); measured on test (10,000)",
         recipe="recipes/sgan/mnist.yaml",
-        license="Apache-2.0 (weights); MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges)",
+        license=MNIST_TERMS,
         origin="trained here",
         num_parameters=2236588,
         metrics={"test_error": 0.0135, "test_errors": 135},
@@ -60,16 +70,11 @@ ENTRIES: tuple[ZooEntry, ...] = (
         dataset="MNIST",
         split="train (60,000); judged and FID against test",
         recipe="recipes/cgan/mnist.yaml",
-        license="Apache-2.0 (weights); MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges)",
+        license=MNIST_TERMS,
         origin="trained here",
         num_parameters=425250,
         metrics={"judged_accuracy": 0.963, "digit_is": 9.4578, "fid": 19.1696, "kid": 0.0112},
-        protocol={"judged": "5,000 samples (500 per class, labels 0..9, noise seed 0), EMA generator; judged accuracy "
-                            "= torchmetrics multiclass_accuracy of the mnist-classifier judge's argmax vs the "
-                            "requested label; digit IS = torchmetrics InceptionScore with the judge's logits as "
-                            "features, 10 splits",
-                  "fid": "2,000 samples (seed 0, labels cycling 0..9) vs mnist-test[:5000], torchmetrics "
-                         "Inception-v3 pool3 (2048-d), bilinear resize to 299; KID subsets 100 x 1,000",
+        protocol={**JUDGED_PROTOCOL,
                   "epochs": 6,
                   "command": "zoo fit --config recipes/cgan/mnist.yaml (1 epoch), then resumed with "
                              "--model.init_args.ema_decay=0.999 --trainer.max_epochs=4 --ckpt_path=last and "
@@ -91,16 +96,11 @@ ENTRIES: tuple[ZooEntry, ...] = (
         dataset="MNIST",
         split="train (60,000); judged and FID against test",
         recipe="recipes/acgan/mnist.yaml",
-        license="Apache-2.0 (weights); MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges)",
+        license=MNIST_TERMS,
         origin="trained here",
         num_parameters=446380,
         metrics={"judged_accuracy": 0.9144, "digit_is": 8.988, "fid": 21.7374, "kid": 0.0111},
-        protocol={"judged": "5,000 samples (500 per class, labels 0..9, noise seed 0), EMA generator; judged accuracy "
-                            "= torchmetrics multiclass_accuracy of the mnist-classifier judge's argmax vs the "
-                            "requested label; digit IS = torchmetrics InceptionScore with the judge's logits as "
-                            "features, 10 splits",
-                  "fid": "2,000 samples (seed 0, labels cycling 0..9) vs mnist-test[:5000], torchmetrics "
-                         "Inception-v3 pool3 (2048-d), bilinear resize to 299; KID subsets 100 x 1,000",
+        protocol={**JUDGED_PROTOCOL,
                   "epochs": 6,
                   "command": "zoo fit --config recipes/acgan/mnist.yaml (1 epoch), then resumed with "
                              "--model.init_args.ema_decay=0.999 --trainer.max_epochs=6 --ckpt_path=last; python "
@@ -122,7 +122,7 @@ ENTRIES: tuple[ZooEntry, ...] = (
         dataset="MNIST",
         split="train (60,000 images, labels unused); the code's matching error measured on test (10,000)",
         recipe="recipes/infogan/mnist.yaml",
-        license="Apache-2.0 (weights); MNIST: CC BY-SA 3.0 (LeCun, Cortes & Burges)",
+        license=MNIST_TERMS,
         origin="trained here",
         num_parameters=3392110,
         metrics={"categorical_code_matching_error": 0.1284},
