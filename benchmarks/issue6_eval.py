@@ -130,14 +130,14 @@ def cmd_eval(ns) -> None:
 
 DESCRIPTIONS = {
     "pix2pix-facades-64px": dict(
-        title="Pix2Pix, facades labels -> photo (CPU-scaled: 64x64, 12,000 iterations)",
+        title="Pix2Pix, facades labels -> photo (CPU-scaled: 64x64, 20,000 iterations)",
         paper="Image-to-Image Translation with Conditional Adversarial Networks (Isola et al. 2017, arXiv:1611.07004)",
         usage='photos = model.translate(label_maps)            # (N, 3, 64, 64) in [-1, 1]; mode="paper" (dropout on)\n'
               'photos = model.translate(label_maps, mode="eval")  # deterministic',
         scaled="64x64 images (resize 72, random crop 64, flip) instead of 256x256; a U-Net with 6 downsamplings and "
-               "G and D of width 32 instead of U-Net-256 with width 64; 12,000 iterations at batch 1 (120 'epochs' "
-               "of 100 iterations: 60 at lr 2e-4, 60 decaying linearly to 0; 30 passes over the 400 training "
-               "pairs) instead of 200 epochs. Losses (cGAN + 100 L1, D halved), PatchGAN (70x70 field) and Adam as in the "
+               "G and D of width 32 instead of U-Net-256 with width 64; 20,000 iterations at batch 1 (200 'epochs' "
+               "of 100 iterations: 100 at lr 2e-4, 100 decaying linearly to 0; 50 passes over the 400 training "
+               "pairs) instead of 200 epochs of 400 pairs. Losses (cGAN + 100 L1, D halved), PatchGAN (70x70 field) and Adam as in the "
                "paper.",
         data="facades (CMP Facade Database, Tylecek & Sara 2013, as repackaged for pix2pix): 400 train / 106 test "
              "pairs; research use.",
@@ -158,13 +158,13 @@ DESCRIPTIONS = {
         published="horse2zebra FID 62.11 (official CycleGAN), 64.52 (MMGeneration); zebra2horse 138.65, all at "
                   "256x256; not comparable."),
     "discogan-horse2zebra-64px": dict(
-        title="DiscoGAN (paper losses), horse <-> zebra (CPU-scaled: width 16, batch 8, 1,000 iterations)",
+        title="DiscoGAN (paper losses), horse <-> zebra (CPU-scaled: width 16, batch 8, 10,000 iterations)",
         paper="Learning to Discover Cross-Domain Relations with Generative Adversarial Networks (Kim et al. 2017, "
               "arXiv:1703.05192)",
         usage='zebras = model.translate(horses_64px)                 # (N, 3, 64, 64) in [-1, 1]\n'
               'horses = model.translate(zebras_64px, direction="BtoA")',
-        scaled="64x64 as in the paper, but networks of width 16 instead of 64, batch 8 instead of 64 and 1,000 "
-               "iterations (8,000 pairs). The paper's losses (variant='paper': GAN + squared-error reconstruction, "
+        scaled="64x64 as in the paper, but networks of width 16 instead of 64, batch 8 instead of 64 and 10,000 "
+               "iterations (80,000 pairs). The paper's losses (variant='paper': GAN + squared-error reconstruction, "
                "one D and one G update per batch); Adam 2e-4, betas (0.5, 0.999), weight decay 1e-5 as in the "
                "authors' code. The paper did not train on horse2zebra; this pair was chosen from the shared data.",
         data="horse2zebra (from ImageNet synsets n02381460 and n02391049); ImageNet terms (non-commercial research).",
