@@ -137,8 +137,8 @@ DESCRIPTIONS = {
         scaled="64x64 images (resize 72, random crop 64, flip) instead of 256x256; a U-Net with 6 downsamplings and "
                "G and D of width 32 instead of U-Net-256 with width 64; 20,000 iterations at batch 1 (200 'epochs' "
                "of 100 iterations: 100 at lr 2e-4, 100 decaying linearly to 0; 50 passes over the 400 training "
-               "pairs) instead of 200 epochs of 400 pairs. Losses (cGAN + 100 L1, D halved), PatchGAN (70x70 field) and Adam as in the "
-               "paper.",
+               "pairs) instead of 200 epochs of 400 pairs. Losses (cGAN + 100 L1, D halved), PatchGAN (70x70 "
+               "field) and Adam as in the paper.",
         data="facades (CMP Facade Database, Tylecek & Sara 2013, as repackaged for pix2pix): 400 train / 106 test "
              "pairs; research use.",
         published="FID 119.14 at 256x256 (the value quoted in the issue for the official model); not comparable."),
@@ -151,8 +151,8 @@ DESCRIPTIONS = {
         scaled="64x64 images (resize 72, random crop 64, flip) instead of 256x256; ResNet generators with 6 blocks "
                "and width 16 and PatchGANs of width 16 instead of 9 blocks / width 64; 7,000 iterations at batch 1 "
                "(70 'epochs' of 100 iterations: 35 at lr 2e-4, 35 decaying linearly to 0; 6.5 passes over "
-               "trainA) instead of 200 epochs. Losses (LSGAN, cycle 10, identity 5, D halved), pool of 50 and Adam as in "
-               "the paper.",
+               "trainA) instead of 200 epochs. Losses (LSGAN, cycle 10, identity 5, D halved), pool of 50 and Adam "
+               "as in the paper.",
         data="horse2zebra (from ImageNet synsets n02381460 and n02391049): 1,067/1,334 train and 120/140 test images; "
              "ImageNet terms (non-commercial research).",
         published="horse2zebra FID 62.11 (official CycleGAN), 64.52 (MMGeneration); zebra2horse 138.65, all at "

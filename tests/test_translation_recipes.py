@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from zoo import Zoo
 from zoo.cli import lightning_cli
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
@@ -34,8 +35,6 @@ def test_cpu_recipes_parse_and_say_they_are_scaled(name, tmp_path):
     cli = parse(RECIPES / name, tmp_path)
     assert cli.datamodule.crop_size == 64
     iterations = cli.trainer.max_epochs * cli.trainer.limit_train_batches
-    from zoo import Zoo
-
     entries = [e for e in Zoo.list() if e.recipe == f"recipes/{name}"]
     assert entries, f"no entry is trained by recipes/{name}"
     for entry in entries:  # the entry's description says how long the recipe trains

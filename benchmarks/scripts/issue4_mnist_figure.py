@@ -1,6 +1,7 @@
 """The MNIST sample panel of benchmarks/issue4.md: 64 samples (noise seed 0) of each objective entry, FID in the title.
 
-Usage: ZOO_HUB=/work/zoo_hub python benchmarks/scripts/issue4_mnist_figure.py [--out benchmarks/figures/issue4_mnist_samples.png]
+Usage: ZOO_HUB=/work/zoo_hub python benchmarks/scripts/issue4_mnist_figure.py [--out FILE]
+(default FILE: benchmarks/figures/issue4_mnist_samples.png)
 The entries load through ``Zoo.load`` (so from $ZOO_HUB, checked against their registry checksums); the FID is the
 registry's.
 """

@@ -29,8 +29,8 @@ MNIST_PROTOCOL = {
 MNIST_COMMAND = ("OMP_NUM_THREADS=1 ZOO_DATA=/work/zoo_data ZOO_HUB=/work/zoo_hub zoo bench "
                  "recipes/bench/objectives-mnist.yaml")
 MNIST_LIMITS = ("Trained for 45 minutes of one CPU thread (DCGAN nets of width 32 instead of the paper recipe's 64): "
-                "an unconverged generator, far short of the papers' budgets. FID of 2,000 samples against mnist-test[:5000] (biased upwards "
-                "against Lucic et al.'s 10k-sample protocol); Lucic et al.'s numbers are the best of a large "
+                "an unconverged generator, far short of the papers' budgets. FID of 2,000 samples against "
+                "mnist-test[:5000] (biased upwards against Lucic et al.'s 10k-sample protocol); Lucic et al.'s numbers are the best of a large "
                 "hyper-parameter search with another architecture.")
 
 
