@@ -91,20 +91,89 @@ def cmd_push(ns) -> None:
     print(f"pushed {ns.folder} to {ns.repo_id} at revision {commit}")
 
 
+def check_eval_flags(ns) -> None:
+    """Refuse bad numbers before any work, in one line naming the value and the fix."""
+    for flag, value, minimum, example in (("--num-samples", ns.num_samples, 1, 5000),
+                                          ("--num-reference", ns.num_reference, 1, 10000), ("--seed", ns.seed, 0, 0)):
+        if value is not None and value < minimum:
+            what = "a positive integer" if minimum else "an integer >= 0"
+            raise SystemExit(f"zoo eval: {flag} {value} is not allowed; pass {what}, e.g. {flag} {example}.")
+
+
+def eval_spec(ns, entry_spec: dict | None, config: dict) -> dict:
+    """The spec `zoo eval` runs: --spec, else one built from --metrics / --mixture, else the entry's; then the
+    --num-samples / --num-reference / --reference / --seed overrides."""
+    import json
+
+    if ns.spec:
+        try:
+            spec = json.loads(ns.spec)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"--spec is not valid JSON ({err}); e.g. --spec '{{\"kind\": \"fid\", \"reference\": "
+                             f"\"mnist-test\"}}'.") from None
+        if not isinstance(spec, dict):
+            raise ValueError(f"--spec must be a JSON object such as '{{\"kind\": \"classification\"}}', got {ns.spec}.")
+    elif ns.metrics or ns.mixture:
+        metrics = [m.strip().lower() for m in (ns.metrics or "modes").split(",") if m.strip()]
+        if "modes" in metrics:
+            if metrics != ["modes"]:
+                raise ValueError(f"--metrics {ns.metrics}: 'modes' (2-D toys) cannot be combined with image metrics.")
+            spec = {"kind": "modes", "mixture": ns.mixture or (entry_spec or {}).get("mixture")}
+            spec = {k: v for k, v in spec.items() if v is not None}
+        else:
+            reference = ((entry_spec or {}).get("reference")
+                         or (config.get("metrics_protocol") or {}).get("reference_split"))
+            spec = {"kind": "fid", "metrics": metrics, **({"reference": reference} if reference else {})}
+    elif entry_spec:
+        spec = dict(entry_spec)
+    else:
+        name = config.get("name")
+        raise ValueError(f"no evaluation spec for {ns.model}: " + (f"the entry {name!r} declares none" if name else
+                         "it names no zoo entry") + ". Pass one, e.g. --metrics fid,kid --reference mnist-test, "
+                         "--mixture ring, or --spec '{\"kind\": \"classification\"}'.")
+    for key, value in (("num_samples", ns.num_samples), ("num_reference", ns.num_reference),
+                       ("reference", ns.reference), ("seed", ns.seed)):
+        if value is not None:
+            spec[key] = value
+    return spec
+
+
 def cmd_eval(ns) -> None:
-    from zoo.metrics.evaluate import evaluate, write_results
-    from zoo.registry import Zoo
+    import json
 
-    folder = Zoo.resolve(ns.model)
     from zoo import hub
+    from zoo.metrics.evaluate import write_results
+    from zoo.metrics.images import MetricUnavailableError
+    from zoo.metrics.protocols import evaluate_spec
+    from zoo.metrics.spec import validate_spec
+    from zoo.registry import EntryNotFoundError, Zoo
 
+    check_eval_flags(ns)
+    folder = Path(ns.model).expanduser()
+    config = json.loads((folder / hub.CONFIG).read_text()) if (folder / hub.CONFIG).is_file() else {}
+    name = config.get("name") if folder.is_dir() else ns.model
+    try:
+        entry = Zoo.info(name) if name else None
+    except EntryNotFoundError:
+        if not folder.is_dir():
+            Zoo.resolve(ns.model)  # a path that does not exist: its error says so
+            raise
+        entry = None
+    if entry is not None and not config:  # by name: the entry's recorded protocol names its reference split
+        config = {"name": entry.name, "metrics_protocol": entry.protocol}
+    spec = validate_spec(eval_spec(ns, getattr(entry, "evaluation", None) or None, config))
+    folder = Zoo.resolve(ns.model)
     model = hub.load_folder(folder, device=ns.device)
-    reference = ns.reference or (hub.read_config(folder).get("metrics_protocol") or {}).get("reference_split")
-    results = evaluate(model, metrics=ns.metrics.split(","), reference=reference, num_samples=ns.num_samples,
-                       num_reference=ns.num_reference, mixture=ns.mixture, seed=ns.seed)
+    print(f"zoo eval {ns.model}: {json.dumps(spec)}", flush=True)
+    try:
+        results = evaluate_spec(model, spec, progress=True)
+    except MetricUnavailableError as err:
+        raise SystemExit(f"zoo eval: {err}") from None
     path = write_results(results, ns.output or Path(folder) / hub.RESULTS)
-    numbers = {k: v for k, v in results.items() if k != "protocol"}
-    print(f"{ns.model}: {numbers}\nwrote {path}")
+    for key, value in results.items():
+        if key != "protocol":
+            print(f"  {key}: {value:.6g}" if isinstance(value, float) else f"  {key}: {value}")
+    print(f"wrote {path} (wall time {results['protocol']['wall_time_s']} s)")
 
 
 def cmd_bench(ns) -> None:
@@ -179,14 +248,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--results", help="results.json from `zoo eval` to include")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("eval", help="measure FID/KID (images) or mode statistics (toys) into results.json")
+    p = sub.add_parser("eval", help="measure an entry's headline metrics with its evaluation spec into results.json",
+                       description="Measure a model with an evaluation spec (zoo.metrics.spec): the entry's own "
+                       "(by name, or the entry named in an export folder's config.json), --spec JSON, or one built "
+                       "from --metrics / --mixture. --num-samples, --num-reference, --reference and --seed override "
+                       "keys.")
     p.add_argument("model", help="entry name or export folder")
-    p.add_argument("--metrics", default="fid,kid", help="comma-separated: fid,kid,is or modes")
-    p.add_argument("--reference", help="reference split, e.g. mnist-test (default: the export's protocol)")
-    p.add_argument("--num-samples", type=int, default=5000)
-    p.add_argument("--num-reference", type=int, default=None)
+    p.add_argument("--spec", help='an evaluation spec as JSON, e.g. \'{"kind": "fid", "reference": "mnist-test"}\'')
+    p.add_argument("--metrics", help="build an image spec (fid,kid,is) or a toy spec (modes) instead of the entry's")
+    p.add_argument("--reference", help="reference split, e.g. mnist-test (default: the entry's or the export's)")
+    p.add_argument("--num-samples", type=int, default=None, help="override the spec's num_samples")
+    p.add_argument("--num-reference", type=int, default=None, help="override the spec's num_reference")
     p.add_argument("--mixture", choices=["ring", "grid"], help="for --metrics modes")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=None, help="override the spec's seed")
     p.add_argument("--device", default="cpu")
     p.add_argument("-o", "--output", help="results file (default: results.json in the export folder)")
     p.set_defaults(func=cmd_eval)

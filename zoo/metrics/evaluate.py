@@ -13,11 +13,27 @@ from zoo.metrics.references import reference_images, reference_key
 from zoo.metrics.toy import TOY_PROTOCOL, mode_statistics
 
 
+def takes_labels(model) -> bool:
+    """Whether ``model.sample`` is label-conditioned (cGAN, AC-GAN: ``sample(n, labels=...)``)."""
+    import inspect
+
+    sample = getattr(model, "sample", None)
+    return callable(sample) and "labels" in inspect.signature(sample).parameters
+
+
 @torch.no_grad()
 def draw_samples(model, n: int, seed: int = 0, batch_size: int = 500) -> torch.Tensor:
-    """``n`` samples from a model in fixed-size batches with one seeded RNG (reproducible)."""
+    """``n`` samples from a model in fixed-size batches with one seeded RNG (reproducible).
+
+    A label-conditioned model draws sample i with label i mod K (K = ``model.num_classes``): labels cycle 0..K-1.
+    """
     rng = torch.Generator().manual_seed(seed)
-    out = [model.sample(min(batch_size, n - i), generator=rng).cpu() for i in range(0, n, batch_size)]
+    conditional = takes_labels(model)
+    out = []
+    for i in range(0, n, batch_size):
+        size = min(batch_size, n - i)
+        labels = {"labels": torch.arange(i, i + size) % model.num_classes} if conditional else {}
+        out.append(model.sample(size, generator=rng, **labels).cpu())
     return torch.cat(out)
 
 
