@@ -60,13 +60,21 @@ def test_loaded_export_fine_tunes_with_the_trainer(trained, tmp_path):
     assert int(loaded.generator_updates) == updates + 2
 
 
+def rewrite_weights(folder, state):
+    """Replace the weights and record their checksum, as a (bad) exporter would: the strict load must catch it."""
+    save_file(state, str(folder / "model.safetensors"))
+    config = json.loads((folder / "config.json").read_text())
+    config["sha256"]["model.safetensors"] = hub.sha256_file(folder / "model.safetensors")
+    (folder / "config.json").write_text(json.dumps(config))
+
+
 def test_missing_or_unexpected_tensors_are_errors(trained, tmp_path):
     folder = hub.export(trained, tmp_path / "export")
     state = load_file(str(folder / "model.safetensors"))
-    save_file({k: v for k, v in state.items() if k != "discriminator.head.bias"}, str(folder / "model.safetensors"))
+    rewrite_weights(folder, {k: v for k, v in state.items() if k != "discriminator.head.bias"})
     with pytest.raises(hub.ExportError, match=r"missing 1 tensor\(s\): \['discriminator.head.bias'\]"):
         Zoo.load(folder)
-    save_file({**state, "extra.weight": torch.zeros(1)}, str(folder / "model.safetensors"))
+    rewrite_weights(folder, {**state, "extra.weight": torch.zeros(1)})
     with pytest.raises(hub.ExportError, match=r"unexpected 1 tensor\(s\): \['extra.weight'\]"):
         Zoo.load(folder)
 

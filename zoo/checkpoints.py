@@ -35,6 +35,6 @@ def load_checkpoint(path: str | os.PathLike, device: str = "cpu"):
         raise hub.ExportError(f"{ckpt_path} was not written by a zoo model (no 'zoo_model_class' entry).")
     # LightningCLI adds "_class_path" and "_instantiator" to the saved hyperparameters; they are not arguments
     hparams = {k: v for k, v in ckpt.get("hyper_parameters", {}).items() if not k.startswith("_")}
-    model = hub.import_class(ckpt["zoo_model_class"])(**hparams)
+    model = hub.build_model(ckpt["zoo_model_class"], hparams, str(ckpt_path))  # zoo model classes only
     hub.load_state_strict(model, dict(ckpt["state_dict"]), str(ckpt_path))
     return model.to(device).eval()

@@ -1,7 +1,7 @@
 """The ``zoo`` command.
 
 ``zoo fit|validate|test --config RECIPE`` is LightningCLI (any GANModule, any LightningDataModule); the other
-sub-commands are the zoo's own: quickstart, list, info, sample, export, push, eval, bench.
+sub-commands are the zoo's own: quickstart, list, info, sample, translate, export, push, eval, bench.
 """
 from __future__ import annotations
 
@@ -47,19 +47,103 @@ def cmd_info(ns) -> None:
     print(json.dumps(dataclasses.asdict(Zoo.info(ns.name)), indent=2))
 
 
+MAX_SAMPLES = 10_000  # `zoo sample` writes one grid image: at most this many samples ...
+MAX_GRID_PIXELS = 1 << 28  # ... and at most this many sample pixels (256 Mpx: 4,096 images of 256x256)
+SAMPLE_BATCH = 500  # drawn this many at a time (a multiple of 10, so class-cycling grids keep their rows)
+
+
 def cmd_sample(ns) -> None:
     import torch
-    from torchvision.utils import save_image
+    from PIL import Image
+    from torchvision.utils import make_grid
 
+    from zoo.outputs import check_device, check_image_file
     from zoo.registry import Zoo
 
+    if ns.n < 1 or ns.n > MAX_SAMPLES:
+        raise ValueError(f"-n {ns.n}: zoo sample writes one grid image of 1 to {MAX_SAMPLES:,} samples. Pass a "
+                         f"smaller -n (e.g. -n 64); for more samples call model.sample in batches from Python "
+                         f"(Zoo.load(...).sample(n)), or use `zoo eval` for metrics.")
+    if ns.nrow < 1:
+        raise ValueError(f"--nrow {ns.nrow}: the number of images per grid row must be a positive integer.")
+    output = check_image_file(ns.output, "-o")  # before any loading or sampling
+    check_device(ns.device)
     model = Zoo.load(ns.model, device=ns.device)
-    images = model.sample(ns.n, generator=torch.Generator().manual_seed(ns.seed))
-    if images.dim() != 4:
-        raise SystemExit(f"{ns.model} does not draw images (sample shape {tuple(images.shape[1:])}).")
-    Path(ns.output).parent.mkdir(parents=True, exist_ok=True)
-    save_image(images.float().cpu(), ns.output, nrow=ns.nrow, normalize=True, value_range=(-1, 1))
-    print(f"wrote {ns.n} samples of {ns.model} (seed {ns.seed}) to {ns.output}")
+    if hasattr(model, "translate"):
+        raise ValueError(f"{ns.model} is an image-to-image model ({type(model).__name__}): it translates images "
+                         f"instead of drawing samples. Use `zoo translate {ns.model} IN_DIR OUT_DIR` (or "
+                         f"model.translate(images) in Python).")
+    if not callable(getattr(model, "sample", None)):
+        raise ValueError(f"{ns.model} ({type(model).__name__}) does not draw samples; `zoo sample` takes a "
+                         f"generative model (`zoo list` shows each entry's verb).")
+    generator = torch.Generator().manual_seed(ns.seed)
+    batches, done = [], 0
+    while done < ns.n:
+        images = model.sample(min(SAMPLE_BATCH, ns.n - done), generator=generator)
+        if images.dim() != 4:
+            raise ValueError(f"{ns.model} does not draw images (sample shape {tuple(images.shape[1:])}); "
+                             f"`zoo sample` writes image grids.")
+        if not done and ns.n * images.shape[-1] * images.shape[-2] > MAX_GRID_PIXELS:
+            fit = MAX_GRID_PIXELS // (images.shape[-1] * images.shape[-2])
+            raise ValueError(f"-n {ns.n}: a grid of {ns.n:,} {images.shape[-1]}x{images.shape[-2]} images is too "
+                             f"large to write as one image (at most {MAX_GRID_PIXELS:,} sample pixels: -n {fit:,}). "
+                             f"Pass a smaller -n, or call model.sample in batches from Python.")
+        # the 8-bit pixels torchvision's save_image(normalize=True, value_range=(-1, 1)) writes
+        scaled = (images.detach().float().cpu().clamp(-1, 1) + 1) / 2
+        batches.append(scaled.mul(255).add(0.5).clamp(0, 255).to(torch.uint8))
+        done += len(images)
+    grid = make_grid(torch.cat(batches), nrow=ns.nrow)
+    Image.fromarray(grid.permute(1, 2, 0).numpy()).save(output)
+    print(f"wrote {ns.n} samples of {ns.model} (seed {ns.seed}) to {output}")
+
+
+def cmd_translate(ns) -> None:
+    import json
+    import warnings
+
+    from zoo import hub
+    from zoo.outputs import check_device
+    from zoo.registry import EntryNotFoundError, Zoo
+    from zoo.translate import (DEFAULT_SIZE, check_output_folder, check_size, list_input_images, model_size,
+                               preflight, translate_folder)
+
+    files = list_input_images(ns.in_dir)  # inputs and outputs are checked before the model is loaded
+    check_output_folder(ns.out_dir, ns.in_dir)
+    if ns.size is not None and ns.size < 1:
+        raise ValueError(f"--size {ns.size}: expected a positive integer (the model's resolution, e.g. 256).")
+    check_device(ns.device)
+    folder = Zoo.resolve(ns.model)
+    model = hub.load_folder(folder, device=ns.device)
+    if not hasattr(model, "translate"):
+        raise ValueError(f"{ns.model} ({type(model).__name__}) draws samples and does not translate images; use "
+                         f"`zoo sample {ns.model}`. `zoo translate` takes an image-to-image entry such as "
+                         f"cyclegan-horse2zebra-64px.")
+    model.check_direction(ns.direction)
+    size = ns.size
+    if size is None:
+        config = json.loads((folder / hub.CONFIG).read_text())
+        entry_size = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                entry_size = (Zoo.info(config.get("name") or ns.model).evaluation or {}).get("size")
+            except (EntryNotFoundError, AttributeError):
+                pass
+        size = model_size(config, entry_size)
+        if size is None:
+            size = DEFAULT_SIZE
+            print(f"{ns.model} does not record the resolution it was trained at: translating at {size}x{size} "
+                  f"(the papers'); pass --size N to change it.")
+    size = check_size(model, size)
+    preflight(model, size, ns.direction)
+    written, skipped = translate_folder(model, ns.in_dir, ns.out_dir, direction=ns.direction, size=size,
+                                        side_by_side=ns.side_by_side)
+    kind = "input|output figures" if ns.side_by_side else "translations"
+    print(f"wrote {len(written)} {kind} of {ns.in_dir} ({ns.direction}, {type(model).__name__} at {size}x{size}) "
+          f"to {ns.out_dir}")
+    if skipped:
+        raise ValueError(f"{len(skipped)} of {len(files)} files could not be read and were skipped: "
+                         f"{'; '.join(skipped[:5])}{' ...' if len(skipped) > 5 else ''}. Remove or replace them.")
 
 
 def cmd_export(ns) -> None:
@@ -233,13 +317,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("sample", help="draw a grid of samples from an entry or export folder")
-    p.add_argument("model", help="entry name or export folder")
-    p.add_argument("-n", type=int, default=64)
-    p.add_argument("-o", "--output", default="samples.png")
+    p.add_argument("model", help="entry name, export folder or Hub repo id (org/repo)")
+    p.add_argument("-n", type=int, default=64, help=f"number of samples, 1 to {MAX_SAMPLES:,} (drawn in batches of "
+                                                     f"{SAMPLE_BATCH})")
+    p.add_argument("-o", "--output", default="samples.png", help="image file (.png, .jpg, ...)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--nrow", type=int, default=8)
     p.add_argument("--device", default="cpu")
     p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("translate", help="translate every image of a folder with an image-to-image model")
+    p.add_argument("model", help="entry name, export folder or Hub repo id (e.g. cyclegan-horse2zebra-64px)")
+    p.add_argument("in_dir", metavar="IN_DIR", help="folder of images (any size; sub-folders are not searched)")
+    p.add_argument("out_dir", metavar="OUT_DIR", help="folder for the outputs, written under the inputs' names")
+    p.add_argument("--direction", default="AtoB", choices=["AtoB", "BtoA"])
+    p.add_argument("--size", type=int, default=None,
+                   help="resolution the model runs at (default: the one its export records, else 256)")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--side-by-side", action="store_true", help="write input|output figures")
+    p.set_defaults(func=cmd_translate)
 
     p = sub.add_parser("export", help="write a Hub-layout folder from a Lightning checkpoint or run folder")
     p.add_argument("checkpoint", help=".ckpt file or run folder (its checkpoints/last.ckpt is used)")
@@ -294,12 +390,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in LIGHTNING_COMMANDS:
-        lightning_cli(argv)  # None: LightningCLI reads sys.argv itself
+        try:
+            lightning_cli(argv)  # None: LightningCLI reads sys.argv itself
+        except FloatingPointError as err:  # the NaN / divergence guards: say why, no traceback
+            raise SystemExit(f"zoo {args[0]}: {err}") from None
         return
     ns = build_parser().parse_args(args)
     try:
         ns.func(ns)
-    except (FileNotFoundError, ValueError, KeyError) as err:
+    except (OSError, ValueError, KeyError, FloatingPointError) as err:  # user mistakes: one line, no traceback
         raise SystemExit(f"zoo {ns.command}: {err}") from None
 
 

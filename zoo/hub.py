@@ -2,18 +2,33 @@
 
 An export holds every network a user needs to resume or fine-tune (G, D, the EMA G, Q or encoder heads) and the
 update counters, under the module's own state-dict names. Only JSON and safetensors are read back: nothing is
-unpickled. Writes are atomic: the new folder is assembled beside the old one and swapped in, so an interrupted
-export leaves the previous one intact.
+unpickled. Loading builds only zoo models: the class named in ``config.json`` must be one of the zoo's model classes
+(an allow-list built from ``zoo.models``), its hyperparameters must match that class's signature, and the files'
+sha256 recorded in the config are checked before anything is built.
+
+Writes are atomic: the new folder is assembled beside the old one (``.<name>.<pid>-<token>.partial``) and swapped in,
+so an interrupted export leaves the previous one intact. The next export of the same target removes partial folders
+whose process is gone, and a crash between the two renames of the swap (only ``.<name>.old`` left) is recovered on
+the next export or load. Files and folders get the permissions of the user's umask.
 """
 from __future__ import annotations
 
+import collections.abc
 import contextlib
+import difflib
+import functools
+import glob
 import hashlib
 import importlib
+import inspect
 import json
 import os
+import pkgutil
+import secrets
 import shutil
-import tempfile
+import time
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +43,7 @@ WEIGHTS = "model.safetensors"
 RESULTS = "results.json"
 CARD = "README.md"
 SAMPLES = "samples.png"
-ALLOWED_MODULE_PREFIX = "zoo."
+MODELS_PACKAGE = "zoo.models"
 
 
 class ExportError(ValueError):
@@ -48,17 +63,148 @@ def class_path(obj_or_cls: Any) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def import_class(path: str) -> type:
-    """Import a model class named in a config; only classes of the zoo package are accepted."""
-    if not isinstance(path, str) or not path.startswith(ALLOWED_MODULE_PREFIX) or "." not in path:
-        raise ExportError(f"model_class={path!r} is not a class of the zoo package (expected 'zoo.models.<paper>."
-                          f"<Class>'); refusing to import it.")
-    module, _, name = path.rpartition(".")
+@functools.lru_cache(maxsize=None)
+def model_classes() -> dict[str, type]:
+    """The allow-list of classes a config (or checkpoint) may name: every zoo model class (a subclass of
+    :class:`zoo.core.module.ZooModel`) defined in a module of ``zoo.models``, keyed by its import path."""
+    import zoo.models
+    from zoo.core.module import ZooModel
+
+    table: dict[str, type] = {}
+    for info in pkgutil.iter_modules(zoo.models.__path__):
+        module = importlib.import_module(f"{MODELS_PACKAGE}.{info.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, type) and obj.__module__ == module.__name__ and issubclass(obj, ZooModel):
+                table[class_path(obj)] = obj
+    return table
+
+
+def import_class(path: str, source: str | None = None) -> type:
+    """The zoo model class named ``path`` in a config, looked up in :func:`model_classes` (nothing else is ever
+    imported or called)."""
+    classes = model_classes()
+    if isinstance(path, str) and path in classes:
+        return classes[path]
+    close = difflib.get_close_matches(path, list(classes), n=1, cutoff=0.8) if isinstance(path, str) else []
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    where = f"{source}: " if source else ""
+    raise ExportError(f"{where}model_class={path!r} is not a class of the zoo package: a config may only name one "
+                      f"of the zoo's {len(classes)} model classes (e.g. 'zoo.models.dcgan.DCGAN').{hint} Refusing "
+                      f"to build it. Fix: use an export made by `zoo export`; this one is damaged or tampered with, "
+                      f"not from gan-zoo, or from a version newer than {zoo.__version__} (then upgrade gan-zoo).")
+
+
+def type_name(annotation: Any) -> str:
+    if isinstance(annotation, type) and not typing.get_args(annotation):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "").replace("collections.abc.", "")
+
+
+def matches_type(value: Any, annotation: Any) -> bool:
+    """Whether a JSON value fits a constructor annotation (tuples and sequences arrive as JSON lists)."""
+    if annotation in (Any, inspect.Parameter.empty):
+        return True
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(matches_type(value, a) for a in args)
+    if annotation in (None, type(None)):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if annotation is str:
+        return isinstance(value, str)
+    if origin is typing.Literal:
+        return value in args
+    if origin is tuple or annotation is tuple:
+        if not isinstance(value, (list, tuple)):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(matches_type(v, args[0]) for v in value)
+        return not args or (len(value) == len(args) and all(matches_type(v, a) for v, a in zip(value, args)))
+    if origin in (list, collections.abc.Sequence, collections.abc.MutableSequence) or annotation in (
+            list, collections.abc.Sequence):
+        return isinstance(value, (list, tuple)) and (not args or all(matches_type(v, args[0]) for v in value))
+    if origin in (dict, collections.abc.Mapping) or annotation in (dict, collections.abc.Mapping):
+        return isinstance(value, dict) and (not args or all(
+            matches_type(k, args[0]) and matches_type(v, args[1]) for k, v in value.items()))
+    if isinstance(annotation, type):
+        return isinstance(value, annotation)
+    return True  # an annotation the zoo's models do not use: not checked
+
+
+def check_hparams(cls: type, hparams: Any, source: str) -> dict[str, Any]:
+    """Check a config's hyperparameters against ``cls.__init__``'s signature; an unknown, missing or wrong-typed
+    one is an :class:`ExportError` naming the key, the expected type and the fix."""
+    again = f"or export the model again with `zoo export` (gan-zoo {zoo.__version__})"
+    if not isinstance(hparams, dict):
+        raise ExportError(f"{source}: 'hparams' is a {type(hparams).__name__}, but {cls.__name__} expects a JSON "
+                          f"object of its arguments. Fix: write them as an object, {again}.")
+    signature = inspect.signature(cls.__init__)
     try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as err:
-        raise ExportError(f"model_class={path!r} cannot be imported ({err}); the export may come from a newer zoo "
-                          f"version than {zoo.__version__}: upgrade gan-zoo.") from err
+        hints = typing.get_type_hints(cls.__init__)
+    except Exception:  # an annotation that cannot be evaluated: check names only
+        hints = {}
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    params = {n: p for n, p in list(signature.parameters.items())[1:] if p.kind in kinds}
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values())
+    for key in hparams:
+        if key not in params and not takes_any:
+            close = difflib.get_close_matches(str(key), list(params), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ExportError(f"{source}: unknown hyperparameter {key!r}{hint}: {cls.__name__} takes "
+                              f"{', '.join(params)}. Fix: remove {key!r} from 'hparams', {again}.")
+    for key, param in params.items():
+        expected = type_name(hints.get(key, param.annotation))
+        if key not in hparams:
+            if param.default is inspect.Parameter.empty:
+                raise ExportError(f"{source}: missing hyperparameter {key!r}: {cls.__name__} requires it "
+                                  f"({expected}). Fix: add it to 'hparams', {again}.")
+            continue
+        value = hparams[key]
+        if not matches_type(value, hints.get(key, param.annotation)):
+            default = "" if param.default is inspect.Parameter.empty else f" (default {param.default!r})"
+            raise ExportError(f"{source}: hyperparameter {key!r} is {value!r} ({type(value).__name__}), but "
+                              f"{cls.__name__} expects {expected}{default}. Fix: write it as {expected} in 'hparams', "
+                              f"{again}.")
+    return hparams
+
+
+def build_model(model_class: Any, hparams: Any, source: str):
+    """Build a zoo model from a config's (or checkpoint's) class path and hyperparameters, safely: the class must
+    be on the allow-list and the hyperparameters must fit its signature; the model's own checks become an
+    :class:`ExportError` naming ``source``."""
+    cls = import_class(model_class, source)
+    hparams = check_hparams(cls, hparams, source)
+    try:
+        return cls(**hparams)
+    except (TypeError, ValueError) as err:
+        raise ExportError(f"{source}: {cls.__name__} refused the hyperparameters: {err} Fix 'hparams', or export "
+                          f"the model again with `zoo export`.") from err
+
+
+def verify_checksums(folder: Path, config: dict[str, Any]) -> None:
+    """Check every file whose sha256 ``config.json`` records (the weights at least) before anything is built."""
+    source = folder / CONFIG
+    recorded = config.get("sha256")
+    if not isinstance(recorded, dict) or WEIGHTS not in recorded:
+        raise ExportError(f"{source} records no sha256 for {WEIGHTS}, so the weights cannot be verified; the export "
+                          f"is incomplete or not from gan-zoo: export it again with `zoo export`.")
+    for name, digest in recorded.items():
+        if not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name or "\\" in name:
+            raise ExportError(f"{source}: sha256 names {name!r}, which is not a file of the export folder; the "
+                              f"config is damaged or tampered with: export or download it again.")
+        path = folder / name
+        if not path.is_file():
+            raise ExportError(f"{name} not found in {folder}; the export is incomplete: export or download it again.")
+        actual = sha256_file(path)
+        if actual != digest:
+            raise ExportError(f"{path} does not match the sha256 recorded in {source} (recorded {str(digest)[:12]}..., "
+                              f"file {actual[:12]}...): it is truncated or damaged, or was changed after export. "
+                              f"Export or download it again.")
 
 
 def jsonable_hparams(model) -> dict[str, Any]:
@@ -70,21 +216,124 @@ def jsonable_hparams(model) -> dict[str, Any]:
                           f"saves primitive hyperparameters only.") from err
 
 
+PARTIAL_SUFFIX = ".partial"
+STALE_PARTIAL_SECONDS = 3600.0  # where a partial folder's process cannot be asked about (not POSIX)
+
+
+def old_folder(target: Path) -> Path:
+    """Where the swap keeps the previous export for a moment: ``.<name>.old`` beside it."""
+    return target.with_name(f".{target.name}.old")
+
+
+def recover_interrupted(target: str | os.PathLike) -> bool:
+    """Put back the previous export when a swap was interrupted between its two renames (``target`` gone, only
+    ``.<name>.old`` left). Return whether it did."""
+    target = Path(target)
+    old = old_folder(target)
+    if target.name in ("", ".", "..") or target.exists() or not (old / CONFIG).is_file():
+        return False
+    try:
+        old.rename(target)
+    except OSError:
+        return False
+    return True
+
+
+def user_umask() -> int:
+    """The process umask, read without changing it where Linux allows."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def remove_stale_partials(target: Path) -> list[Path]:
+    """Remove partial folders of earlier exports of ``target`` whose process is gone (killed, crashed)."""
+    removed = []
+    prefix = f".{target.name}."
+    for partial in target.parent.glob(f"{glob.escape(prefix)}*{PARTIAL_SUFFIX}"):
+        if not partial.is_dir():
+            continue
+        owner = partial.name[len(prefix):-len(PARTIAL_SUFFIX)].split("-", 1)[0]
+        if os.name == "posix" and owner.isdigit():
+            stale = not _process_alive(int(owner))
+        else:  # the old mkdtemp names, or no way to ask: stale once old enough
+            stale = not owner.isdigit() or time.time() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS
+        if stale:
+            shutil.rmtree(partial, ignore_errors=True)
+            removed.append(partial)
+    return removed
+
+
+def _new_partial(target: Path) -> Path:
+    while True:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
+        try:
+            tmp.mkdir(mode=0o777)  # the umask applies, unlike mkdtemp's 0700
+        except FileExistsError:
+            continue
+        return tmp
+
+
+def _apply_umask(folder: Path) -> None:
+    """Give everything under ``folder`` the permissions a plain ``open`` / ``mkdir`` would (0666 / 0777 less the
+    umask): libraries may create files 0600."""
+    mask = user_umask()
+    for root, dirs, files in os.walk(folder):
+        os.chmod(root, 0o777 & ~mask)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o666 & ~mask)
+
+
 @contextlib.contextmanager
 def atomic_folder(target: Path):
-    """Yield a temporary folder that replaces ``target`` only if the block completes."""
+    """Yield a temporary folder that replaces ``target`` only if the block completes.
+
+    Before it starts, an interrupted swap of ``target`` is recovered and partial folders of killed exports are
+    removed. The swap is two renames (``target`` -> ``.<name>.old``, partial -> ``target``); if the second fails,
+    the first is undone at once, and a process killed between them leaves ``.<name>.old``, which the next export
+    or load of ``target`` puts back.
+    """
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    recover_interrupted(target)
+    remove_stale_partials(target)
+    tmp = _new_partial(target)
     try:
         yield tmp
+        _apply_umask(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
+    old = old_folder(target)
+    moved = False
+    try:
+        if target.exists():
+            shutil.rmtree(old, ignore_errors=True)  # left by a swap that completed its second rename
+            target.rename(old)
+            moved = True
+        tmp.rename(target)
+    except BaseException:
+        if moved and not target.exists():
+            with contextlib.suppress(OSError):
+                old.rename(target)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -161,29 +410,44 @@ def read_config(folder: str | os.PathLike) -> dict[str, Any]:
         config = json.loads(path.read_text())
     except json.JSONDecodeError as err:
         raise ExportError(f"{path} is not valid JSON ({err}); the export is damaged: export it again.") from err
+    if not isinstance(config, dict):
+        raise ExportError(f"{path} holds a JSON {type(config).__name__}, not an object; the export is damaged or not "
+                          f"from gan-zoo: export it again.")
     for key in ("model_class", "hparams"):
         if key not in config:
             raise ExportError(f"{path} has no {key!r} field; the export is damaged or not from gan-zoo.")
     return config
 
 
-def load_folder(folder: str | os.PathLike, *, device: str | torch.device = "cpu", trainable: bool = False):
+def load_folder(folder: str | os.PathLike, *, device: str | torch.device = "cpu", trainable: bool = False,
+                expected: type | None = None):
     """Rebuild the model named in ``folder/config.json`` and load ``model.safetensors`` strictly.
+
+    Nothing is built before the checks pass: the files' sha256 recorded in the config, the class (a zoo model
+    class, see :func:`model_classes`) and its hyperparameters (against the class's signature).
 
     Args:
         folder: an export folder.
         device: where to put the model.
         trainable: leave the model in train mode (for fine-tuning); by default it is in eval mode.
+        expected: refuse a folder whose class is not this class or a subclass (``CycleGAN.from_pretrained``).
     Returns:
         The model, with every tensor of the export loaded; a missing or unexpected tensor is an error.
     """
     folder = Path(folder)
+    recover_interrupted(folder)
     config = read_config(folder)
-    cls = import_class(config["model_class"])
-    model = cls(**config["hparams"])
+    source = str(folder / CONFIG)
+    cls = import_class(config["model_class"], source)
+    if expected is not None and not issubclass(cls, expected):
+        raise ExportError(f"{folder} holds a {cls.__name__} ({config['model_class']}), not a {expected.__name__}. "
+                          f"Load it with Zoo.load({str(folder)!r}) or {cls.__name__}.from_pretrained(...).")
+    hparams = check_hparams(cls, config["hparams"], source)
     weights = folder / WEIGHTS
     if not weights.is_file():
         raise ExportError(f"{WEIGHTS} not found in {folder}; the export is incomplete: export it again.")
+    verify_checksums(folder, config)
+    model = build_model(config["model_class"], hparams, source)
     try:
         state = load_file(str(weights))
     except (SafetensorError, OSError) as err:

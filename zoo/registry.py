@@ -2,7 +2,9 @@
 
 A name resolves, in order, to: a local export folder (a path), the mirror folder ``$ZOO_HUB/<name>/`` (the same
 layout as the Hub repo), then the Hugging Face Hub (the entry's repo at its pinned revision, through
-huggingface_hub's cache; ``HF_HUB_OFFLINE=1`` is honoured). Only JSON and safetensors are read.
+huggingface_hub's cache; ``HF_HUB_OFFLINE=1`` is honoured). Only JSON and safetensors are read. A Hub repo id
+"org/repo" that is not an existing local folder loads that repo (``revision=`` a branch, tag or commit) through the
+same cache.
 """
 from __future__ import annotations
 
@@ -165,18 +167,35 @@ class Zoo:
 
     @staticmethod
     def resolve(name_or_path: str | os.PathLike, *, revision: str | None = None) -> Path:
-        """The local folder holding the export for ``name_or_path`` (downloading it from the Hub if needed)."""
+        """The local folder holding the export for ``name_or_path`` (downloading it from the Hub if needed).
+
+        In order: an existing local folder; a path that does not exist (it starts with ".", "/" or "~", or has
+        more than one "/") is an error; "org/repo" is a Hugging Face Hub repo id (``snapshot_download``, its cache
+        and ``HF_HUB_OFFLINE`` honoured); anything else is a zoo entry name.
+        """
+        text = str(name_or_path)
+        if not text.strip():
+            raise ValueError("an empty name was given: pass an entry name from `zoo list`, an export folder or a "
+                             "Hub repo id (org/repo).")
         path = Path(name_or_path).expanduser()
+        hub.recover_interrupted(path)  # an export killed between its two renames left only .<name>.old
         if path.is_dir():
+            if revision is not None:
+                raise ValueError(f"revision={revision!r} was given for the local folder {path}, which has no "
+                                 f"revisions. Drop revision=, or (for a Hub repo id shadowed by a folder of the same "
+                                 f"name) load from another working directory.")
             return path
-        if os.sep in str(name_or_path) or str(name_or_path).startswith("."):
-            raise FileNotFoundError(f"export folder {path} does not exist. Pass an existing folder made by "
-                                    f"`zoo export`, or an entry name from `zoo list`.")
-        entry = Zoo.info(str(name_or_path))
+        if isinstance(name_or_path, os.PathLike) or looks_like_path(text):
+            raise FileNotFoundError(f"export folder {text} does not exist. Pass an existing folder made by "
+                                    f"`zoo export`, an entry name from `zoo list`, or a Hub repo id (org/repo).")
+        if "/" in text:
+            return snapshot(check_repo_id(text), revision)
+        entry = Zoo.info(text)
         tried = []
         local = hub_root()
         if local is not None:
             folder = local / entry.name
+            hub.recover_interrupted(folder)
             if (folder / hub.CONFIG).is_file():
                 check_reference(entry, folder, strict=False)
                 return folder
@@ -204,11 +223,12 @@ class Zoo:
     @staticmethod
     def load(name_or_path: str | os.PathLike, *, revision: str | None = None, device: str = "cpu",
              trainable: bool = False):
-        """Load a zoo model by entry name or export folder.
+        """Load a zoo model by entry name, export folder or Hugging Face Hub repo id.
 
         Args:
-            name_or_path: an entry name (``zoo list``) or a folder written by ``zoo export``.
-            revision: a Hub revision other than the entry's pinned one.
+            name_or_path: an entry name (``zoo list``), a folder written by ``zoo export`` (or
+                ``model.save_pretrained``), or a Hub repo id "org/repo" holding such a folder.
+            revision: a Hub revision (branch, tag or commit): for an entry, other than its pinned one.
             device: where to put the model.
             trainable: return it in train mode; either way it fine-tunes with ``trainer.fit`` (G, D, EMA restored).
         Returns:
@@ -233,8 +253,68 @@ def check_reference(entry: ZooEntry, folder: Path, *, strict: bool) -> None:
     warnings.warn(message + " (a locally re-trained copy?).", ReferenceMismatchWarning, stacklevel=3)
 
 
+HUB_FILES = ["*.json", "*.safetensors", "*.md", "*.png"]  # what is downloaded: never code, never pickles
+
+
 def download(entry: ZooEntry, revision: str | None) -> Path:
     from huggingface_hub import snapshot_download
 
-    return Path(snapshot_download(entry.hub_repo, revision=revision,
-                                  allow_patterns=["*.json", "*.safetensors", "*.md", "*.png"]))
+    return Path(snapshot_download(entry.hub_repo, revision=revision, allow_patterns=HUB_FILES))
+
+
+def looks_like_path(text: str) -> bool:
+    """A name that can only be meant as a path: starts with ".", "/", "~" or a drive, has a backslash or the
+    platform's separator other than "/", or more than one "/" (a Hub repo id has exactly one)."""
+    seps = {os.sep, os.altsep or os.sep} - {"/"}
+    return (text.startswith((".", "/", "~")) or text.count("/") > 1 or text.endswith("/") or "\\" in text
+            or any(sep in text for sep in seps) or (len(text) > 1 and text[1] == ":"))
+
+
+def check_repo_id(text: str) -> str:
+    from huggingface_hub.utils import HFValidationError, validate_repo_id
+
+    org, _, name = text.partition("/")
+    try:
+        if not org or not name:
+            raise HFValidationError("both parts are needed")
+        validate_repo_id(text)
+    except HFValidationError as err:
+        raise ValueError(f"{text!r} is neither an existing folder nor a valid Hub repo id ({err}). Pass a repo id "
+                         f"'org/name' (letters, digits, '-', '_', '.'), an export folder that exists, or an entry "
+                         f"name from `zoo list`.") from None
+    return text
+
+
+class HubRepoError(FileNotFoundError):
+    """A Hub repo could not be downloaded (offline and not cached, no such repo or revision, network error)."""
+
+
+def snapshot(repo_id: str, revision: str | None = None) -> Path:
+    """The local folder of a Hub repo at ``revision`` (default: main), through huggingface_hub's cache; offline
+    (``HF_HUB_OFFLINE=1``) only the cache is read."""
+    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub.errors import (GatedRepoError, LocalEntryNotFoundError, OfflineModeIsEnabled,
+                                        RepositoryNotFoundError, RevisionNotFoundError)
+
+    at = f"{repo_id}@{revision}" if revision else repo_id
+    try:
+        return Path(snapshot_download(repo_id, revision=revision, allow_patterns=HUB_FILES))
+    except (LocalEntryNotFoundError, OfflineModeIsEnabled):
+        offline = "offline (HF_HUB_OFFLINE is set)" if constants.HF_HUB_OFFLINE else "the Hub cannot be reached"
+        raise HubRepoError(
+            f"cannot load the Hub repo {at}: {offline} and it is not in the Hugging Face cache "
+            f"({constants.HF_HUB_CACHE}). Fix: connect to the internet and unset HF_HUB_OFFLINE to download it once, "
+            f"or pass a local export folder.") from None
+    except GatedRepoError:
+        raise HubRepoError(f"the Hub repo {repo_id} is gated: accept its terms on huggingface.co and log in "
+                           f"(`hf auth login`), then load it again.") from None
+    except RevisionNotFoundError:
+        raise HubRepoError(f"the Hub repo {repo_id} has no revision {revision!r}: pass an existing branch, tag or "
+                           f"commit (or none, for main).") from None
+    except RepositoryNotFoundError:
+        raise HubRepoError(f"there is no Hub repo {repo_id} (or it is private: log in with `hf auth login`). Check "
+                           f"the id; a local folder is loaded by its path only if it exists.") from None
+    except (OSError, ValueError) as err:  # network and HTTP errors
+        first_line = (str(err).splitlines() or [""])[0]
+        raise HubRepoError(f"cannot download the Hub repo {at} ({type(err).__name__}: {first_line}). Check the "
+                           f"network, or set HF_HUB_OFFLINE=1 to use the Hugging Face cache.") from None

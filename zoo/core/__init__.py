@@ -1,4 +1,4 @@
 """Shared mechanics: the base module, adversarial losses, regularisers and callbacks."""
-from zoo.core.module import GANModule, NonFiniteLossError
+from zoo.core.module import DivergenceBounds, DivergenceError, GANModule, NonFiniteLossError, ZooModel
 
-__all__ = ["GANModule", "NonFiniteLossError"]
+__all__ = ["DivergenceBounds", "DivergenceError", "GANModule", "NonFiniteLossError", "ZooModel"]

@@ -4,13 +4,17 @@ A paper file builds its networks, passes the generator here, and writes a ``trai
 paper's algorithm box using the pieces below: ``noise`` to draw z, ``self.toggled_optimizer(opt)`` around each
 player's forward pass, ``step(opt, loss, name, player)`` for one guarded update, ``generator_turn(k)`` for k inner
 discriminator/critic steps per generator step. This class owns what is the same in every paper: the EMA copy of
-the generator, the update counters (buffers, so checkpoints, exports and DDP ranks all carry them), the NaN guard,
-the sample grid sent to the logger, RNG state in the Lightning checkpoint, and ``sample``.
+the generator, the update counters (buffers, so checkpoints, exports and DDP ranks all carry them), the NaN and
+divergence guards, the sample grid sent to the logger, RNG state in the Lightning checkpoint, and ``sample``.
+
+``ZooModel`` is what every zoo model (GANModule and the judge classifier) shares with the Hub: ``save_pretrained``
+and ``from_pretrained``. Only its subclasses defined in ``zoo.models`` can be loaded from an export.
 """
 from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 from typing import Any
 
 import lightning as L
@@ -19,13 +23,55 @@ from torch import Tensor, nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 PLAYERS = ("generator", "discriminator")
+NORM_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")  # buffers a forward pass in train mode moves
 
 
 class NonFiniteLossError(FloatingPointError):
     """A loss became NaN or infinite; training stops instead of silently corrupting the weights."""
 
 
-class GANModule(L.LightningModule):
+class DivergenceError(FloatingPointError):
+    """Training diverged: a loss or a player's parameter norm went beyond its bound, or a parameter is no longer
+    finite after an update."""
+
+
+class ZooModel:
+    """Mixin of every zoo model: Hub-style ``save_pretrained`` / ``from_pretrained`` over :mod:`zoo.hub`.
+
+    A config may only name a subclass of this class defined in ``zoo.models`` (the loader's allow-list).
+    """
+
+    def save_pretrained(self, folder: str | os.PathLike, **kwargs: Any) -> Path:
+        """Write this model as a Hub-layout export folder (``zoo.hub.export``; keyword arguments are passed on).
+
+        Returns:
+            The folder path; ``Zoo.load(folder)`` or ``type(model).from_pretrained(folder)`` loads it back.
+        """
+        from zoo import hub
+
+        return hub.export(self, folder, **kwargs)
+
+    @classmethod
+    def from_pretrained(cls, name_or_path: str | os.PathLike, *, revision: str | None = None,
+                        device: str = "cpu", trainable: bool = False):
+        """Load an export of this class: a zoo entry name, a local export folder or a Hub repo id ("org/repo").
+
+        Args:
+            name_or_path: what ``Zoo.load`` takes.
+            revision: a Hub revision (branch, tag or commit) for entries and repo ids.
+            device: where to put the model.
+            trainable: return it in train mode.
+        Returns:
+            The model. A folder holding another class is refused (``GANModule.from_pretrained`` takes any GAN).
+        """
+        from zoo import hub
+        from zoo.registry import Zoo
+
+        folder = Zoo.resolve(name_or_path, revision=revision)
+        return hub.load_folder(folder, device=device, trainable=trainable, expected=cls)
+
+
+class GANModule(ZooModel, L.LightningModule):
     """Base LightningModule for a two-player (or more) adversarial game trained with manual optimisation.
 
     Args:
@@ -36,7 +82,17 @@ class GANModule(L.LightningModule):
         sample_every_n_steps: send a grid of samples from fixed noise to the logger every this many generator
             updates (0 disables).
         num_fixed_samples: size of that grid.
+
+    Attributes:
+        max_loss: the divergence guard's bound on |loss| (default 1e6): a larger loss stops training before the
+            update. None disables it. Set it on the model, in a subclass, or with the ``DivergenceBounds`` callback.
+        max_parameter_norm: bound on the L2 norm of the parameters an update moved (default 1e6); beyond it, or
+            with a non-finite parameter, training stops after that update. None disables the bound (non-finite
+            parameters still stop training).
     """
+
+    max_loss: float | None = 1e6
+    max_parameter_norm: float | None = 1e6
 
     def __init__(self, generator: nn.Module, *, latent_dim: int, ema_decay: float | None = None,
                  sample_every_n_steps: int = 500, num_fixed_samples: int = 64) -> None:
@@ -103,6 +159,11 @@ class GANModule(L.LightningModule):
 
         Call it inside ``with self.toggled_optimizer(optimizer):`` so that only this player's parameters receive
         gradients. After a generator update the EMA copy follows the new weights.
+
+        Guards: a non-finite loss (``NonFiniteLossError``) or one beyond ``max_loss`` (``DivergenceError``) stops
+        training before the update, with the normalisation statistics (BatchNorm running means and variances) put
+        back as they were before this update's forward passes; parameters that are not finite or whose norm
+        exceeds ``max_parameter_norm`` after the update stop it too (``DivergenceError``).
         """
         if player not in PLAYERS:
             raise ValueError(f"player={player!r}; expected one of {PLAYERS}.")
@@ -112,8 +173,10 @@ class GANModule(L.LightningModule):
         optimizer.step()
         counter = getattr(self, f"{player}_updates")
         counter += 1
+        self.check_parameters(optimizer, name, player)
         if player == "generator" and self.generator_ema is not None:
             self.generator_ema.update_parameters(self.generator)
+        self.snapshot_statistics()  # the next update's forward passes start from here
         self.log(name, loss.detach(), prog_bar=True)
         return loss
 
@@ -125,14 +188,72 @@ class GANModule(L.LightningModule):
         """
         return int(self.discriminator_updates) >= discriminator_steps * (int(self.generator_updates) + 1)
 
+    def where(self) -> str:
+        return (f"global step {self.global_step} (epoch {self.current_epoch}, generator update "
+                f"{int(self.generator_updates)})")
+
     def check_finite(self, loss: Tensor, name: str) -> None:
-        """Stop training with a clear message when a loss is NaN or infinite."""
-        if not torch.isfinite(loss).all():
+        """Stop training with a clear message when a loss is NaN or infinite, or beyond ``max_loss``; the
+        normalisation statistics are restored first (see ``step``)."""
+        largest = float(loss.detach().abs().max()) if loss.numel() else 0.0  # one device sync for both checks
+        bound = self.max_loss
+        if math.isfinite(largest) and (bound is None or largest <= bound):
+            return
+        statistics = ("normalisation statistics restored to before this update's forward passes"
+                      if self.restore_statistics() else "normalisation statistics NOT restored (no snapshot: "
+                      "step was called outside a training batch), so BatchNorm running statistics may hold the "
+                      "bad batch")
+        if not math.isfinite(largest):
             raise NonFiniteLossError(
-                f"{name} became {loss.detach().float().cpu().tolist()} at global step {self.global_step} "
-                f"(epoch {self.current_epoch}, generator update {int(self.generator_updates)}). The weights were "
-                f"not updated with it. Lower the learning rate, check the data range ([-1, 1] expected), or resume "
-                f"from the last checkpoint.")
+                f"{name} became {loss.detach().float().cpu().tolist()} at {self.where()}. The weights were not "
+                f"updated with it ({statistics}). Lower the learning rate, check the data range ([-1, 1] "
+                f"expected), or resume from the last checkpoint.")
+        raise DivergenceError(
+            f"{name} reached {largest:.4g} at {self.where()}, beyond max_loss={bound:g}: training diverged. The "
+            f"weights were not updated with it ({statistics}). Lower the learning rate or resume from the last "
+            f"checkpoint; if such losses are expected, raise the bound (model.max_loss, or the DivergenceBounds "
+            f"callback; None disables it).")
+
+    def check_parameters(self, optimizer, name: str, player: str) -> None:
+        """Stop training when the parameters ``optimizer`` updates are no longer finite or their L2 norm exceeds
+        ``max_parameter_norm``."""
+        groups = getattr(optimizer, "optimizer", optimizer).param_groups
+        params = [p for group in groups for p in group["params"]]
+        if not params:
+            return
+        with torch.no_grad():
+            norm = float(torch.nn.utils.get_total_norm(params, norm_type=2.0))
+        bound = self.max_parameter_norm
+        if math.isfinite(norm) and (bound is None or norm <= bound):
+            return
+        lr = groups[0].get("lr")
+        what = (f"is {norm:.4g}, beyond max_parameter_norm={bound:g}" if math.isfinite(norm) else
+                "is not finite (a parameter overflowed or became NaN)")
+        raise DivergenceError(
+            f"the {player}'s parameter norm after the update of {name} {what} at {self.where()}: training "
+            f"diverged (learning rate {lr}). The weights in memory include this update: resume from the last "
+            f"checkpoint with a lower learning rate; if such weights are expected, raise the bound "
+            f"(model.max_parameter_norm, or the DivergenceBounds callback; None disables it).")
+
+    def snapshot_statistics(self) -> None:
+        """Remember the normalisation statistics, so that a stopped update can put them back."""
+        self._statistics = {n: b.detach().clone() for n, b in self.named_buffers()
+                            if n.rsplit(".", 1)[-1] in NORM_STATISTICS}
+
+    def restore_statistics(self) -> bool:
+        """Put back the statistics of the last snapshot; return whether there was one."""
+        saved = getattr(self, "_statistics", None)
+        if saved is None:
+            return False
+        buffers = dict(self.named_buffers())
+        with torch.no_grad():
+            for n, value in saved.items():
+                if n in buffers:
+                    buffers[n].copy_(value)
+        return True
+
+    def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
+        self.snapshot_statistics()  # before the batch's first forward pass
 
     # ------------------------------------------------------------------ monitoring
     def preview(self) -> Tensor | None:
@@ -179,6 +300,24 @@ class GANModule(L.LightningModule):
         """Trainable-network parameters counted once (EMA copies excluded)."""
         ema = {id(p) for p in self.generator_ema.parameters()} if self.generator_ema is not None else set()
         return sum(p.numel() for p in self.parameters() if id(p) not in ema)
+
+
+class DivergenceBounds(L.Callback):
+    """Set the divergence guard's bounds from a recipe (``trainer.callbacks``) or a Trainer.
+
+    Args:
+        max_loss: bound on |loss| (GANModule default 1e6); None disables it.
+        max_parameter_norm: bound on the L2 norm of the parameters an update moved (default 1e6); None disables it.
+    """
+
+    def __init__(self, max_loss: float | None = 1e6, max_parameter_norm: float | None = 1e6) -> None:
+        for label, value in (("max_loss", max_loss), ("max_parameter_norm", max_parameter_norm)):
+            if value is not None and not value > 0:
+                raise ValueError(f"{label}={value}: the bound must be a positive number (e.g. 1e6) or None.")
+        self.max_loss, self.max_parameter_norm = max_loss, max_parameter_norm
+
+    def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
+        pl_module.max_loss, pl_module.max_parameter_norm = self.max_loss, self.max_parameter_norm
 
 
 def check_count(n: Any) -> None:

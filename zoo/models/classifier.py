@@ -15,12 +15,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from zoo.core.module import ZooModel
+
 
 def conv_block(c_in: int, c_out: int) -> list[nn.Module]:
     return [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
 
 
-class DigitClassifier(L.LightningModule):
+class DigitClassifier(ZooModel, L.LightningModule):
     """CNN classifier of 28x28 grayscale digits in [-1, 1].
 
     Args:
