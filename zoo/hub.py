@@ -95,6 +95,8 @@ def import_class(path: str, source: str | None = None) -> type:
 
 
 def type_name(annotation: Any) -> str:
+    if annotation is inspect.Parameter.empty:
+        return "a value of any type"
     if isinstance(annotation, type) and not typing.get_args(annotation):
         return annotation.__name__
     return str(annotation).replace("typing.", "").replace("collections.abc.", "")
