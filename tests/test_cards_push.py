@@ -2,31 +2,45 @@
 import pytest
 import yaml
 
-from zoo import hub, registry
+from zoo import hub
 from zoo.cards import entry_card
 from zoo.models.dcgan import DCGAN
 from zoo.push import push
-from zoo.registry import ZooEntry
+from zoo.schema import ZooEntry
 
 ENTRY = ZooEntry(name="tiny-dcgan", model_class="zoo.models.dcgan.DCGAN", paper="Unsupervised Representation "
                  "Learning with DCGANs", arxiv="1511.06434", dataset="MNIST", split="test", recipe="recipes/dcgan/"
-                 "mnist.yaml", license="MIT", origin="trained here", num_parameters=10,
+                 "mnist.yaml", license="mit", origin="trained here", num_parameters=10, datasets=("mnist",),
                  paper_metrics={"fid (Lucic et al. 2018, best of search)": 6.8}, limitations="Small.",
-                 data_license="CC BY-SA 3.0")
+                 data_terms="CC BY-SA 3.0")
 RESULTS = {"fid": 9.5, "kid": 0.004, "kid_std": 0.001,
            "protocol": {"feature_extractor": "inception", "num_fake": 5000, "num_real": 5000}}
 
 
-def test_card_front_matter_has_model_index(monkeypatch):
-    monkeypatch.setattr(registry, "_entries", lambda: {ENTRY.name: ENTRY})
-    card = entry_card("tiny-dcgan", RESULTS)
+def test_card_front_matter_has_model_index():
+    card = entry_card(ENTRY, RESULTS, {"num_parameters": 10, "training": {"train_seconds": 12.4, "epochs": 3}})
     meta = yaml.safe_load(card.split("---")[1])
     metrics = meta["model-index"][0]["results"][0]["metrics"]
     assert {m["type"]: m["value"] for m in metrics} == {"fid": 9.5, "kid": 0.004, "kid_std": 0.001}
-    assert meta["library_name"] == "gan-zoo" and meta["license"] == "mit"
+    assert meta["library_name"] == "gan-zoo" and meta["license"] == "mit" and meta["datasets"] == ["mnist"]
+    assert meta["pipeline_tag"] == "unconditional-image-generation"
+    assert meta["model-index"][0]["results"][0]["task"]["type"] == "unconditional-image-generation"
     body = card.split("---", 2)[2]
     assert 'Zoo.load("tiny-dcgan")' in body and "6.8 (fid (Lucic et al. 2018, best of search))" in body
     assert '"num_fake": 5000' in body and "CC BY-SA 3.0" in body and "arXiv:1511.06434" in body
+    assert "12 s of training" in body and "3 epochs" in body
+
+
+def test_translation_card_shows_translate_and_the_alias():
+    import dataclasses
+
+    entry = dataclasses.replace(ENTRY, verb="translate", aliases=("tiny-cyclegan",))
+    card = entry_card(entry, {"fid_horse2zebra": 100.0, "protocol": {}})
+    meta = yaml.safe_load(card.split("---")[1])
+    assert meta["pipeline_tag"] == "image-to-image"
+    use = card.split("## Use", 1)[1].split("## Training", 1)[0]
+    assert "model.translate(" in use and "model.sample(" not in use
+    assert "'tiny-cyclegan'" in card
 
 
 class FakeApi:

@@ -1,4 +1,5 @@
-"""The registry: every entry is complete and consistent; names resolve path -> $ZOO_HUB -> Hub, with checksums."""
+"""The registry: every entry is complete and consistent; names resolve path -> $ZOO_HUB -> mirror -> Hub, with
+checksums."""
 import dataclasses
 import warnings
 from pathlib import Path
@@ -30,8 +31,9 @@ def test_every_entry_is_complete_and_consistent(entry):
     for f in required:
         assert getattr(entry, f), f"{entry.name}: {f} is empty"
     assert entry.origin in ("trained here", "ported")
+    assert entry.license in ("mit", "apache-2.0"), "a Hub licence id; the data's terms go in data_terms"
+    assert entry.evaluation.get("kind"), "every entry states how its headline metric is measured"
     assert (ROOT / entry.recipe).is_file(), entry.recipe
-    assert (ROOT / "model_cards" / f"{entry.name}.md").is_file(), f"model_cards/{entry.name}.md"
     import yaml
 
     model_cfg = yaml.safe_load((ROOT / entry.recipe).read_text())["model"]

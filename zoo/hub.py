@@ -34,7 +34,7 @@ from typing import Any
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_model
+from safetensors.torch import load_file, save_file, save_model
 
 import zoo
 
@@ -343,8 +343,23 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write a file through a temporary sibling and a rename, so a reader never sees half of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text)
+    tmp.replace(path)
+    return path
+
+
+def write_json_atomic(path: str | os.PathLike, data: Any) -> Path:
+    return write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
 def export(model, folder: str | os.PathLike, *, name: str | None = None, results: dict | None = None,
-           card: str | None = None, samples: bool = True, extra: dict | None = None) -> Path:
+           card: str | None = None, samples: bool = True, extra: dict | None = None,
+           training: dict | None = None, weights_dtype: str | None = None) -> Path:
     """Write ``model`` as a Hub-layout folder and return its path.
 
     Args:
@@ -355,6 +370,9 @@ def export(model, folder: str | os.PathLike, *, name: str | None = None, results
         card: model card text (README.md); by default a short card is generated.
         samples: also write samples.png, a grid drawn with seed 0, when the model samples images.
         extra: additional JSON-able config fields.
+        training: the training record (steps, epochs, wall time, command), kept in the config for the card.
+        weights_dtype: "float16" or "bfloat16" stores the parameters at half size (normalisation statistics,
+            counters and other buffers stay exact); loading casts them back to the model's dtype.
     Returns:
         The folder path.
     """
@@ -366,11 +384,12 @@ def export(model, folder: str | os.PathLike, *, name: str | None = None, results
         "name": name,
         "num_parameters": model.num_parameters(),
         "metrics_protocol": (results or {}).get("protocol"),
+        **({"training": training} if training else {}),
+        **({"weights_dtype": weights_dtype} if weights_dtype else {}),
         **(extra or {}),
     }
     with atomic_folder(folder) as tmp:
-        save_model(model, str(tmp / WEIGHTS), metadata={"format": "pt", "zoo_version": zoo.__version__},
-                   force_contiguous=True)
+        save_weights(model, tmp / WEIGHTS, weights_dtype)
         config["sha256"] = {WEIGHTS: sha256_file(tmp / WEIGHTS)}
         write_json(tmp / CONFIG, config)
         if results is not None:
@@ -383,6 +402,23 @@ def export(model, folder: str | os.PathLike, *, name: str | None = None, results
             card = default_card(config, results)
         (tmp / CARD).write_text(card)
     return folder
+
+
+HALF_DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16}
+
+
+def save_weights(model, path: Path, weights_dtype: str | None = None) -> None:
+    metadata = {"format": "pt", "zoo_version": zoo.__version__}
+    if weights_dtype is None:
+        save_model(model, str(path), metadata=metadata, force_contiguous=True)
+        return
+    if weights_dtype not in HALF_DTYPES:
+        raise ExportError(f"weights_dtype={weights_dtype!r} is not supported; use one of {sorted(HALF_DTYPES)} or "
+                          f"None (float32).")
+    parameters = {name for name, _ in model.named_parameters(remove_duplicate=False)}
+    state = {k: (v.to(HALF_DTYPES[weights_dtype]) if k in parameters and v.is_floating_point() else v)
+             .detach().clone().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(path), metadata={**metadata, "weights_dtype": weights_dtype})
 
 
 def write_sample_grid(model, path: Path, n: int = 64, seed: int = 0) -> bool:

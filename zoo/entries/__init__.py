@@ -1,17 +1,19 @@
-"""The zoo's entries, one module per paper family; each module defines ``ENTRIES``, a tuple of ZooEntry."""
+"""The zoo's entries, one module per paper family. Each module declares ``ENTRIES`` (shipped: their weights are in
+the repository's Hub mirror ``hub/<name>/``) and ``PLANNED`` (a recipe exists, the weights do not yet)."""
 from __future__ import annotations
 
 import importlib
 import pkgutil
 
-from zoo.registry import ZooEntry
+from zoo.schema import ZooEntry
 
 
-def all_entries() -> tuple[ZooEntry, ...]:
+def _collect(attribute: str) -> tuple[ZooEntry, ...]:
     found: list[ZooEntry] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        found.extend(importlib.import_module(f"{__name__}.{info.name}").ENTRIES)
+        found.extend(getattr(importlib.import_module(f"{__name__}.{info.name}"), attribute))
     return tuple(found)
 
 
-ENTRIES = all_entries()
+ENTRIES = _collect("ENTRIES")
+PLANNED = _collect("PLANNED")
