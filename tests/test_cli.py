@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from zoo.cli import lightning_cli, main
+from zoo.cli import main
+from zoo.lightning_cli import lightning_cli
 
 RECIPES = sorted(p for p in (Path(__file__).resolve().parents[1] / "recipes").rglob("*.yaml")
                  if p.parent.name != "bench")

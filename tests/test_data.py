@@ -36,7 +36,7 @@ def test_mnist_from_the_shared_folder(shared_data):
 
 def test_missing_mnist_file_names_file_and_folder(tmp_path):
     dm = MNISTDataModule(root=str(tmp_path))
-    with pytest.raises(DataFileError, match=r"train-images-idx3-ubyte.gz not found in .*MNIST/raw.*shared/data"):
+    with pytest.raises(DataFileError, match=r"train-images-idx3-ubyte.gz not found in .*MNIST/raw.*download=True"):
         dm.setup("fit")
 
 

@@ -53,8 +53,9 @@ def test_inception_score_is_refused_without_a_classifier():
 def test_missing_weights_say_how_to_get_them(monkeypatch, tmp_path):
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))
     monkeypatch.setattr(images, "_EXTRACTORS", {})
-    with pytest.raises(images.MetricUnavailableError, match="fid_weights.py"):
+    with pytest.raises(images.MetricUnavailableError, match="not found at .*torchmetrics downloads them") as err:
         images.inception()
+    assert images.WEIGHTS_FILE in str(err.value) and "../shared" not in str(err.value)
 
 
 def test_bad_metric_names_and_shapes():

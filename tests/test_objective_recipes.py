@@ -1,10 +1,11 @@
-"""Every recipe of the objective papers (issue 4) parses with the zoo's LightningCLI and builds its model and data."""
+"""Every recipe of the objective papers (WGAN, WGAN-GP, LSGAN, f-GAN, the stabilisers) parses with the zoo's
+LightningCLI and builds its model and data."""
 from pathlib import Path
 
 import pytest
 import yaml
 
-from zoo.cli import lightning_cli
+from zoo.lightning_cli import lightning_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = sorted(p for paper in ("wgan", "wgan_gp", "lsgan", "fgan", "regularized")

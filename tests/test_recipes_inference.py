@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo.cli import lightning_cli
+from zoo.lightning_cli import lightning_cli
 from zoo.models.bigan import BiGAN
 from zoo.models.mixgan import MIXGAN
 from zoo.models.seqgan import SeqGAN

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from zoo import Zoo
-from zoo.cli import lightning_cli
+from zoo.lightning_cli import lightning_cli
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
 

@@ -37,6 +37,7 @@ import yaml
 
 from zoo import hub
 from zoo.checkpoints import load_checkpoint
+from zoo.lightning_cli import lightning_cli
 from zoo.metrics.evaluate import evaluate, write_results
 
 
@@ -97,8 +98,6 @@ def train(item: dict, extra: list[str] | None = None, label: str | None = None, 
     args = ["fit", "--config", item["recipe"], "--ckpt_path", "last", *item.get("args", []), *(extra or [])]
     print(f"[bench] {label or item['name']}: zoo {' '.join(args)}", flush=True)
     if in_process:
-        from zoo.cli import lightning_cli
-
         lightning_cli(args)
     else:
         subprocess.run([sys.executable, "-m", "zoo.cli", *args], check=True)

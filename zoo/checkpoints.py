@@ -7,6 +7,7 @@ from pathlib import Path
 import torch
 
 from zoo import hub
+from zoo.lightning_cli import constructor_arguments
 
 
 def find_checkpoint(path: str | os.PathLike) -> Path:
@@ -33,8 +34,7 @@ def load_checkpoint(path: str | os.PathLike, device: str = "cpu"):
         raise hub.ExportError(f"{ckpt_path} cannot be read as a checkpoint ({err}); it may be truncated.") from err
     if "zoo_model_class" not in ckpt:
         raise hub.ExportError(f"{ckpt_path} was not written by a zoo model (no 'zoo_model_class' entry).")
-    # LightningCLI adds "_class_path" and "_instantiator" to the saved hyperparameters; they are not arguments
-    hparams = {k: v for k, v in ckpt.get("hyper_parameters", {}).items() if not k.startswith("_")}
+    hparams = constructor_arguments(ckpt.get("hyper_parameters", {}))
     model = hub.build_model(ckpt["zoo_model_class"], hparams, str(ckpt_path))  # zoo model classes only
     hub.load_state_strict(model, dict(ckpt["state_dict"]), str(ckpt_path))
     return model.to(device).eval()

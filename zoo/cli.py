@@ -9,26 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-LIGHTNING_COMMANDS = ("fit", "validate", "test", "predict")
-
-
-def lightning_cli(args: list[str] | None = None, run: bool = True):
-    """Build (and by default run) the LightningCLI the recipes are written for.
-
-    With ``run=False`` the classes are only instantiated (a leading "fit"/"validate"/... is dropped), which is how
-    the tests parse every recipe.
-    """
-    if not run and args and args[0] in LIGHTNING_COMMANDS:
-        args = args[1:]
-    import lightning as L
-    from lightning.pytorch.cli import LightningCLI
-
-    from zoo.core.callbacks import RunCheckpoint
-
-    # any LightningModule (every GANModule, and the judge classifier zoo.models.classifier.DigitClassifier)
-    return LightningCLI(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
-                        trainer_defaults={"callbacks": [RunCheckpoint()]}, save_config_kwargs={"overwrite": True},
-                        args=args, run=run)
+from zoo.lightning_cli import LIGHTNING_COMMANDS, lightning_cli
 
 
 def cmd_list(ns) -> None:

@@ -3,6 +3,8 @@ a preview grid of fixed validation images, and the "constant, then linear decay 
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 from torch import Tensor, nn
 
@@ -144,9 +146,12 @@ class TranslationModule(GANModule):
 
 class TwoWayTranslationModule(TranslationModule):
     """A translation model with a generator each way: ``generator`` maps A -> B and ``generator_ba`` B -> A
-    (CycleGAN's G and F, DiscoGAN's G_AB and G_BA). Its preview adds the reconstructions x -> G(x) -> F(G(x))."""
+    (CycleGAN's G and F, DiscoGAN's G_AB and G_BA). Its preview adds the reconstructions x -> G(x) -> F(G(x)), and
+    validation logs the reconstruction error each way under the subclass's ``reconstruction`` (metric name,
+    distance): ``val/<name>_a`` = d(F(G(x)), x) and ``val/<name>_b`` = d(G(F(y)), y)."""
 
     generator_ba: nn.Module
+    reconstruction: tuple[str, Callable[[Tensor, Tensor], Tensor]]
 
     def translator(self, direction: str) -> nn.Module:
         return self.generator if direction == "AtoB" else self.generator_ba
@@ -155,3 +160,11 @@ class TwoWayTranslationModule(TranslationModule):
         """Inputs (domain A), their translations G(x) and the reconstructions F(G(x))."""
         fake = self.translate(inputs)
         return [inputs, fake, self.translate(fake, "BtoA")]
+
+    def validation_step(self, batch, batch_idx: int) -> None:
+        real_a, real_b = batch[0], batch[1]
+        rec_a = self.translate(self.translate(real_a), "BtoA")
+        rec_b = self.translate(self.translate(real_b, "BtoA"))
+        name, distance = self.reconstruction
+        self.log_dict({f"val/{name}_a": distance(rec_a, real_a), f"val/{name}_b": distance(rec_b, real_b)},
+                      batch_size=len(real_a))

@@ -24,8 +24,8 @@ MNIST_FILES = {  # name -> md5 of the original .gz (torchvision.datasets.MNIST.r
 
 def read_idx(path: Path, verify_md5: str | None = None) -> np.ndarray:
     """Read one gzipped IDX file (LeCun's MNIST format) into a uint8 array, with errors that say what to do."""
-    fix = ("Copy the four MNIST .gz files into that folder (e.g. from ../shared/data/MNIST/raw), or pass "
-           "download=True on a machine with internet.")
+    fix = ("Copy the four MNIST .gz files (" + ", ".join(MNIST_FILES) + ") into that folder, or pass "
+           "download=True on a machine with internet (torchvision fetches them).")
     if not path.is_file():
         raise DataFileError(f"MNIST file {path.name} not found in {path.parent}. {fix}")
     raw = path.read_bytes()

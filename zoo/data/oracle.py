@@ -20,6 +20,8 @@ from zoo.nets.text import sample_categorical
 ORACLE_FILE = "oracle.safetensors"
 ORACLE_SHA256 = "000ccf41cf686b5467f2e0768eb83c8d190c27a380c7cdb48252d84bb2cad135"
 GATES = ("i", "f", "o", "c")
+ORACLE_SOURCE = (f"{ORACLE_FILE} holds the paper's target LSTM (save/target_params_py3.pkl of LantaoYu/SeqGAN at "
+                 f"commit e2b52fb) as 15 named tensors: embedding, W_*, U_*, b_* for * in i, f, o, c, W_out, b_out.")
 
 
 class OracleLSTM(nn.Module):
@@ -37,7 +39,7 @@ class OracleLSTM(nn.Module):
         expected = {"embedding", "W_out", "b_out"} | {f"{k}_{g}" for k in "WUb" for g in GATES}
         if set(params) != expected:
             raise DataFileError(f"the oracle file holds {sorted(params)}, expected {sorted(expected)}; it is not "
-                                f"the SeqGAN oracle. Copy seqgan_oracle/{ORACLE_FILE} from ../shared/data again.")
+                                f"the SeqGAN oracle. {ORACLE_SOURCE}")
         for name, tensor in params.items():
             self.register_buffer(name, tensor.float().clone())
         self.vocab_size, self.hidden_dim = self.embedding.shape[0], self.W_i.shape[1]
@@ -54,12 +56,12 @@ class OracleLSTM(nn.Module):
 
         path = data_root(root) / "seqgan_oracle" / ORACLE_FILE
         if not path.is_file():
-            raise DataFileError(f"{ORACLE_FILE} not found in {path.parent}. Copy the seqgan_oracle folder of "
-                                f"../shared/data into your data root, or set ZOO_DATA to a folder that holds it.")
+            raise DataFileError(f"{ORACLE_FILE} not found in {path.parent}. Place the file at {path}, or set "
+                                f"ZOO_DATA to a data folder that holds seqgan_oracle/{ORACLE_FILE}. {ORACLE_SOURCE}")
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != ORACLE_SHA256:
             raise DataFileError(f"{path} is damaged or not the SeqGAN oracle (sha256 {digest}, expected "
-                                f"{ORACLE_SHA256}); copy it again from ../shared/data/seqgan_oracle.")
+                                f"{ORACLE_SHA256}); place a good copy at that path. {ORACLE_SOURCE}")
         return cls(load_file(str(path)), **kwargs)
 
     def cell(self, token: Tensor, h: Tensor, c: Tensor) -> tuple[Tensor, Tensor, Tensor]:

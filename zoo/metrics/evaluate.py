@@ -8,6 +8,7 @@ from typing import Sequence
 
 import torch
 
+from zoo.hub import write_text_atomic
 from zoo.metrics.images import image_metrics
 from zoo.metrics.references import reference_images, reference_key
 from zoo.metrics.toy import TOY_PROTOCOL, mode_statistics
@@ -75,9 +76,5 @@ def evaluate(model, *, metrics: Sequence[str] = ("fid", "kid"), reference: str |
 
 
 def write_results(results: dict, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".partial")
-    tmp.write_text(json.dumps(results, indent=2) + "\n")
-    tmp.replace(path)
-    return path
+    """Write ``results`` as ``path`` (a results.json: keys in the protocol's order), atomically."""
+    return write_text_atomic(path, json.dumps(results, indent=2) + "\n")

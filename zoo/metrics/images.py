@@ -6,8 +6,8 @@ torchmetrics' FrechetInceptionDistance / KernelInceptionDistance fed with those 
 are extracted once and shared by both metrics, the network runs in channels-last under inference mode, and the
 reference split's statistics are computed once and cached on disk, keyed by reference, extractor and image size.
 
-The Inception Score is refused unless the extractor has a real classifier layer: the weights made by
-../shared/tools/fid_weights.py have a zero fc layer, which would print IS = 1.0 for anything.
+The Inception Score is refused unless the extractor has a real classifier layer: a weights file rebuilt from a
+features-only copy of the network (no classifier) has a zero fc layer, which would print IS = 1.0 for anything.
 """
 from __future__ import annotations
 
@@ -45,8 +45,10 @@ def inception(device: str | torch.device = "cpu") -> nn.Module:
         path = weights_path()
         if not path.is_file():
             raise MetricUnavailableError(
-                f"FID Inception weights not found at {path}. Run `python ../shared/tools/fid_weights.py` (it puts "
-                f"them there without internet), or set TORCH_HOME to the folder that holds hub/checkpoints/.")
+                f"FID Inception weights not found at {path}. Online, torchmetrics downloads them there on first use: "
+                f"run `python -c \"from torchmetrics.image.fid import FrechetInceptionDistance as F; F()\"` once. "
+                f"Offline, copy {WEIGHTS_FILE} (torch-fidelity's release of the standard FID Inception weights) to "
+                f"that path, or set TORCH_HOME to the folder that holds hub/checkpoints/{WEIGHTS_FILE}.")
         from torchmetrics.image.fid import NoTrainInceptionV3
 
         net = NoTrainInceptionV3(name="inception-v3-compat", features_list=["2048"],
@@ -163,12 +165,12 @@ def kid_from_features(real: Tensor, fake: Tensor, subset_size: int = 1000, subse
 
 
 def check_inception_score_valid() -> None:
-    """Refuse IS when the Inception network has no trained classifier (the fid_weights.py file has fc = 0)."""
+    """Refuse IS when the Inception network has no trained classifier (a features-only weights file has fc = 0)."""
     net = inception("cpu")
     if not bool(net.fc.weight.detach().abs().sum() > 0):
         raise MetricUnavailableError(
             "the Inception Score needs Inception's 1008-class classifier, but the installed weights "
-            f"({weights_path()}) have a zero fc layer (they come from ../shared/tools/fid_weights.py, which has no "
+            f"({weights_path()}) have a zero fc layer (a features-only rebuild of the file, without the "
             "classifier), so IS would be 1.0 for any images. Use FID/KID, or for digits the judged IS of the zoo's "
             "MNIST classifier (zoo.metrics.judge).")
 

@@ -13,7 +13,7 @@ strong gradients like the non-saturating trick). ALI's stochastic encoder is the
 Defaults follow BiGAN's permutation-invariant MNIST experiment (Sec. 4.1, Appendix): z of 50 uniform on [-1, 1];
 G, E and D each MLPs with two hidden layers of 1024 units; Adam with learning rate 2e-4, β1 = 0.5 and weight decay
 2.5e-5, batch 128; BatchNorm on the hidden layers of G and E, none in D, which uses ALI's dropout 0.2. Without the
-BatchNorm, G collapsed to one noise-like image on MNIST (benchmarks/issue7.md).
+BatchNorm, G collapsed to one noise-like image on MNIST here.
 """
 from __future__ import annotations
 

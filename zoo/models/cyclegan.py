@@ -45,6 +45,8 @@ class CycleGAN(TwoWayTranslationModule):
         n_epochs / n_epochs_decay: constant, then linearly decaying learning rate (paper: 100 + 100).
     """
 
+    reconstruction = ("cycle_l1", F.l1_loss)  # validation: L_cyc's distance (Eq. 2), val/cycle_l1_a and _b
+
     def __init__(self, channels: int = 3, n_blocks: int = 9, generator_width: int = 64,
                  discriminator_width: int = 64, discriminator_layers: int = 3, lambda_cycle: float = 10.0,
                  lambda_identity: float = 0.5, pool_size: int = 50, lr: float = 2e-4,
@@ -96,10 +98,3 @@ class CycleGAN(TwoWayTranslationModule):
             loss_d_a = losses.least_squares_discriminator(self.discriminator_a(real_a), self.discriminator_a(pooled_a))
             self.step(d_opt, loss_d_a + loss_d_b, "loss/discriminator", "discriminator")
         self.log_dict({f"loss/{k}": v.detach() for k, v in terms.items()})
-
-    def validation_step(self, batch, batch_idx: int) -> None:
-        real_a, real_b = batch[0], batch[1]
-        rec_a = self.translate(self.translate(real_a), "BtoA")
-        rec_b = self.translate(self.translate(real_b, "BtoA"))
-        self.log_dict({"val/cycle_l1_a": F.l1_loss(rec_a, real_a), "val/cycle_l1_b": F.l1_loss(rec_b, real_b)},
-                      batch_size=len(real_a))

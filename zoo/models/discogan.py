@@ -45,6 +45,8 @@ class DiscoGAN(TwoWayTranslationModule):
         lr / betas / weight_decay: Adam (authors' code: 2e-4, (0.5, 0.999), 1e-5).
     """
 
+    reconstruction = ("recon_mse", F.mse_loss)  # validation: L_CONST's distance, squared error (Eq. 3)
+
     def __init__(self, channels: int = 3, generator_width: int = 64, discriminator_width: int = 64,
                  variant: str = "paper", gan_curriculum: int = 10000, starting_rate: float = 0.01,
                  default_rate: float = 0.5, update_interval: int = 3, lr: float = 2e-4,
@@ -118,10 +120,3 @@ class DiscoGAN(TwoWayTranslationModule):
                 terms = self.generator_loss(real_a, real_b, fake_b, fake_a)
                 self.step(g_opt, sum(terms.values()), "loss/generator", "generator")
             self.log_dict({f"loss/{k}": v.detach() for k, v in terms.items()})
-
-    def validation_step(self, batch, batch_idx: int) -> None:
-        real_a, real_b = batch[0], batch[1]
-        rec_a = self.translate(self.translate(real_a), "BtoA")
-        rec_b = self.translate(self.translate(real_b, "BtoA"))
-        self.log_dict({"val/recon_mse_a": F.mse_loss(rec_a, real_a), "val/recon_mse_b": F.mse_loss(rec_b, real_b)},
-                      batch_size=len(real_a))

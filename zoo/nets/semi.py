@@ -12,7 +12,7 @@ softplus units with batch normalisation -> a weight-normalised output layer with
 for [-1, 1] pixels as 2 sigmoid(a) - 1 (= tanh(a / 2)): D sees sigmoid(a), exactly the authors' pixel. A plain
 tanh(a) would double the slope of every output pixel; with it G overshot, its feature-matching loss grew to
 7-30 within 200 updates and D separated real from fake outright (unsupervised loss ~0.002), where the sigmoid
-keeps both near the authors' balance (loss ~1 and ~0.15; benchmarks/issue5.md).
+keeps both near the authors' balance (loss ~1 and ~0.15).
 """
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
-"""The recipes of issue 5 parse with the zoo's LightningCLI into the intended classes and settings."""
+"""The conditional, semi-supervised and judge-classifier recipes parse with the zoo's LightningCLI into the intended
+classes and settings."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from zoo.cli import lightning_cli
+from zoo.lightning_cli import lightning_cli
 
 ROOT = Path(__file__).resolve().parents[1] / "recipes"
 EXPECTED = {

@@ -1,6 +1,6 @@
 """Roll-out throughput: tokens drawn per second by rollout_completions for B = 64 sequences and N = 16 roll-outs.
 
-Usage: python benchmarks/scripts/rollout_speed.py [export folder, default /work/zoo_hub/mle-oracle] [repeats]
+Usage: python benchmarks/rollout_speed.py [entry name or export folder, default mle-oracle] [repeats]
 Tokens counted: B · N · T(T-1)/2 (each prefix length t completes T - t tokens).
 """
 import json
@@ -9,11 +9,11 @@ import time
 
 import torch
 
-from zoo import hub
+from zoo import Zoo
 from zoo.models.seqgan import rollout_completions
 
 torch.set_num_threads(1)
-model = hub.load_folder(sys.argv[1] if len(sys.argv) > 1 else "/work/zoo_hub/mle-oracle")
+model = Zoo.load(sys.argv[1] if len(sys.argv) > 1 else "mle-oracle")
 repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 samples = model.generate(64, generator=torch.Generator().manual_seed(0))
 tokens = 64 * 16 * 20 * 19 // 2
