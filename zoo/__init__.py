@@ -1,5 +1,5 @@
 """gan-zoo: the classic GAN papers as Lightning modules, loadable by name."""
-__version__ = "0.1.0"
+from zoo.version import __version__  # noqa: E402
 
 from zoo.core.module import GANModule  # noqa: E402
 from zoo.registry import Zoo  # noqa: E402

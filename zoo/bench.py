@@ -135,8 +135,8 @@ def bench(suite_path: str | Path, *, skip_train: bool = False, hub_dir: str | Pa
                 write_results(results, root / hub.RESULTS)
             else:
                 print(f"[bench] {label}: reusing {root / hub.RESULTS} (newer than the checkpoint, same protocol)")
-            card = _card(item["name"], results)
-            folder = hub.export(model, hub_dir / label, name=item["name"], results=results, card=card)
+            # a bench run is not a shipped entry: its card states its own results only (`zoo ship` makes entries)
+            folder = hub.export(model, hub_dir / label, name=item["name"], results=results)
             row = {"name": item["name"], **({} if seed is None else {"seed": seed}), "recipe": item["recipe"],
                    **{k: v for k, v in results.items() if isinstance(v, (int, float))},
                    "train_s": round(train_s, 1), "eval_s": results["protocol"]["wall_time_s"], "export": str(folder)}
@@ -169,16 +169,6 @@ def reusable_results(root: Path, spec: dict) -> dict | None:
                 and protocol.get("num_fake") == spec.get("num_samples", 5000)
                 and all(m in results for m in metrics))
     return results if same else None
-
-
-def _card(name: str, results: dict) -> str | None:
-    from zoo.cards import entry_card
-    from zoo.registry import EntryNotFoundError
-
-    try:
-        return entry_card(name, results)
-    except EntryNotFoundError:
-        return None
 
 
 def mean_std(values: list[float]) -> tuple[float, float]:

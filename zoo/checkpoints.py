@@ -38,3 +38,18 @@ def load_checkpoint(path: str | os.PathLike, device: str = "cpu"):
     model = hub.build_model(ckpt["zoo_model_class"], hparams, str(ckpt_path))  # zoo model classes only
     hub.load_state_strict(model, dict(ckpt["state_dict"]), str(ckpt_path))
     return model.to(device).eval()
+
+
+def training_record(path: str | os.PathLike) -> dict:
+    """What a run's checkpoint says about its training: epochs, optimizer steps and the seconds spent in ``fit``
+    (summed over resumes by :class:`zoo.core.callbacks.RunCheckpoint`; absent for checkpoints without it)."""
+    ckpt = torch.load(find_checkpoint(path), map_location="cpu", weights_only=True)
+    record = {"epochs": int(ckpt.get("epoch", -1)) + 1, "optimizer_steps": int(ckpt.get("global_step", 0))}
+    loops = ckpt.get("loops", {}).get("fit_loop", {})
+    batches = loops.get("epoch_loop.batch_progress", {}).get("total", {}).get("completed")
+    if batches is not None:
+        record["iterations"] = int(batches)
+    for key, state in ckpt.get("callbacks", {}).items():
+        if key.startswith("RunCheckpoint") and "train_seconds" in state:
+            record["train_seconds"] = round(float(state["train_seconds"]), 1)
+    return record

@@ -15,7 +15,16 @@ from zoo.lightning_cli import LIGHTNING_COMMANDS, lightning_cli
 def cmd_list(ns) -> None:
     from zoo.registry import Zoo
 
+    from zoo import registry
+
+    bad = [f for f in ns.filter if "=" not in f]
+    if bad:
+        raise ValueError(f"filter {bad[0]!r} is not FIELD=VALUE; for example: zoo list dataset=mnist")
     filters = dict(f.split("=", 1) for f in ns.filter)
+    if ns.planned:
+        print(Zoo.table(registry.planned()))
+        print("(planned: a recipe exists, the weights are not shipped yet)")
+        return
     print(Zoo.table(Zoo.list(**filters)))
 
 
@@ -130,22 +139,20 @@ def cmd_translate(ns) -> None:
 def cmd_export(ns) -> None:
     import json
 
-    from zoo import hub
-    from zoo.checkpoints import load_checkpoint
+    from zoo import hub, mirror
+    from zoo.checkpoints import load_checkpoint, training_record
+    from zoo.registry import EntryNotFoundError
 
     model = load_checkpoint(ns.checkpoint)
     results = json.loads(Path(ns.results).read_text()) if ns.results else None
-    card = None
-    if ns.name:
-        from zoo.cards import entry_card
-        from zoo.registry import EntryNotFoundError
-
-        try:
-            card = entry_card(ns.name, results)
-        except EntryNotFoundError:
-            card = None
     out = Path(ns.output or Path("exports") / (ns.name or Path(ns.checkpoint).stem))
-    hub.export(model, out, name=ns.name, results=results, card=card)
+    hub.export(model, out, name=ns.name, results=results, training=training_record(ns.checkpoint),
+               weights_dtype=ns.weights_dtype)
+    if ns.name:
+        try:  # the entry's card, with this export's own results only (never the registry's numbers)
+            mirror.write_card(out, mirror.declared(ns.name))
+        except EntryNotFoundError:
+            pass
     print(f"exported {type(model).__name__} to {out}")
 
 
@@ -234,10 +241,18 @@ def cmd_eval(ns) -> None:
         results = evaluate_spec(model, spec, progress=True)
     except MetricUnavailableError as err:
         raise SystemExit(f"zoo eval: {err}") from None
-    path = write_results(results, ns.output or Path(folder) / hub.RESULTS)
+    registered = entry.metrics if entry is not None and not ns.output else {}
     for key, value in results.items():
         if key != "protocol":
-            print(f"  {key}: {value:.6g}" if isinstance(value, float) else f"  {key}: {value}")
+            shown = f"{value:.6g}" if isinstance(value, float) else f"{value}"
+            print(f"  {key}: {shown}" + (f"   (registered: {registered[key]:.6g})" if key in registered else ""))
+    from zoo.registry import MIRROR
+
+    if not ns.output and Path(folder).resolve().parent == MIRROR:  # the shipped results are `zoo ship`'s to write
+        print(f"measured the shipped weights in {folder} (wall time {results['protocol']['wall_time_s']} s); the "
+              f"registered numbers are unchanged: pass -o FILE to keep these results")
+        return
+    path = write_results(results, ns.output or Path(folder) / hub.RESULTS)
     print(f"wrote {path} (wall time {results['protocol']['wall_time_s']} s)")
 
 
@@ -247,24 +262,28 @@ def cmd_bench(ns) -> None:
     bench(ns.suite, skip_train=ns.skip_train, hub_dir=ns.hub)
 
 
-def cmd_record(ns) -> None:
-    import os
+def cmd_ship(ns) -> None:
+    from zoo import mirror
 
-    from zoo.entries.measured import record
+    folder = mirror.ship(ns.name, ns.run, weights_dtype=ns.weights_dtype, train_seconds=ns.train_seconds,
+                         resumed=ns.resumed, hardware=ns.hardware, evaluate=not ns.no_eval)
+    print(f"shipped {ns.name} to {folder}")
+    for path in mirror.regenerate():
+        print(f"regenerated {path}")
 
-    root = Path(ns.hub or os.environ.get("ZOO_HUB", "exports"))
-    for name in ns.names:
-        entry = record(name, root / name)
-        print(f"recorded {name}: {entry['metrics']}")
+
+def cmd_docs(ns) -> None:
+    from zoo import mirror
+
+    changed = mirror.regenerate()
+    print("\n".join(f"regenerated {p}" for p in changed) or "cards, index and tables are up to date")
 
 
 def cmd_card(ns) -> None:
-    import json
+    from zoo import mirror, registry
 
-    from zoo.cards import entry_card
-
-    results = json.loads(Path(ns.results).read_text()) if ns.results else None
-    text = entry_card(ns.name, results)
+    entry = mirror.declared(ns.name)
+    text = mirror.folder_card(Path(ns.folder) if ns.folder else registry.MIRROR / entry.name, entry)
     if ns.output:
         Path(ns.output).write_text(text)
         print(f"wrote {ns.output}")
@@ -291,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="list the zoo's entries")
     p.add_argument("filter", nargs="*", help="FIELD=VALUE filters, e.g. dataset=mnist")
+    p.add_argument("--planned", action="store_true", help="the planned entries (recipe, no shipped weights yet)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("info", help="show one entry")
@@ -323,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="zoo entry name (its card is written into the export)")
     p.add_argument("-o", "--output", help="export folder (default exports/<name>)")
     p.add_argument("--results", help="results.json from `zoo eval` to include")
+    p.add_argument("--weights-dtype", choices=["float16", "bfloat16"], help="store parameters at half size")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("eval", help="measure an entry's headline metrics with its evaluation spec into results.json",
@@ -348,14 +369,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hub", help="export root (default $ZOO_HUB, else exports/)")
     p.set_defaults(func=cmd_bench)
 
-    p = sub.add_parser("record", help="copy reference exports' results and checksums into the registry data")
-    p.add_argument("names", nargs="+")
-    p.add_argument("--hub", help="export root (default $ZOO_HUB, else exports/)")
-    p.set_defaults(func=cmd_record)
+    p = sub.add_parser("ship", help="export a finished run of an entry's recipe into the mirror hub/<entry>, "
+                       "evaluate it, write its card and the registry index")
+    p.add_argument("name", help="entry name (zoo list, or a planned entry)")
+    p.add_argument("--run", help="run folder or .ckpt (default: the recipe's default_root_dir)")
+    p.add_argument("--weights-dtype", choices=["float16", "bfloat16"], help="store parameters at half size")
+    p.add_argument("--train-seconds", type=float, help="training time, for runs whose checkpoint lacks it")
+    p.add_argument("--resumed", help="how the run was resumed, in words, for the card")
+    p.add_argument("--hardware", help="what it trained on, in words (default: one thread of this machine's CPU)")
+    p.add_argument("--no-eval", action="store_true", help="export and card only")
+    p.set_defaults(func=cmd_ship)
 
-    p = sub.add_parser("card", help="write an entry's model card (from the registry or a results.json)")
+    p = sub.add_parser("docs", help="regenerate the registry index, every card and BENCHMARKS.md's entry tables")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("card", help="print (or write) an entry's model card from its export")
     p.add_argument("name")
-    p.add_argument("--results", help="results.json to report instead of the registry's numbers")
+    p.add_argument("--folder", help="export folder (default: the mirror's hub/<name>)")
     p.add_argument("-o", "--output", help="file to write (default: print)")
     p.set_defaults(func=cmd_card)
 

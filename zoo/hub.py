@@ -36,7 +36,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file, save_model
 
-import zoo
+from zoo.version import __version__
 
 CONFIG = "config.json"
 WEIGHTS = "model.safetensors"
@@ -67,14 +67,13 @@ def class_path(obj_or_cls: Any) -> str:
 def model_classes() -> dict[str, type]:
     """The allow-list of classes a config (or checkpoint) may name: every zoo model class (a subclass of
     :class:`zoo.core.module.ZooModel`) defined in a module of ``zoo.models``, keyed by its import path."""
-    import zoo.models
-    from zoo.core.module import ZooModel
-
+    # the package and the base class are found by name, not imported here: zoo.core.module imports this module
+    package = importlib.import_module(MODELS_PACKAGE)
     table: dict[str, type] = {}
-    for info in pkgutil.iter_modules(zoo.models.__path__):
+    for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{MODELS_PACKAGE}.{info.name}")
         for obj in vars(module).values():
-            if isinstance(obj, type) and obj.__module__ == module.__name__ and issubclass(obj, ZooModel):
+            if isinstance(obj, type) and obj.__module__ == module.__name__ and getattr(obj, "is_zoo_model", False):
                 table[class_path(obj)] = obj
     return table
 
@@ -91,7 +90,7 @@ def import_class(path: str, source: str | None = None) -> type:
     raise ExportError(f"{where}model_class={path!r} is not a class of the zoo package: a config may only name one "
                       f"of the zoo's {len(classes)} model classes (e.g. 'zoo.models.dcgan.DCGAN').{hint} Refusing "
                       f"to build it. Fix: use an export made by `zoo export`; this one is damaged or tampered with, "
-                      f"not from gan-zoo, or from a version newer than {zoo.__version__} (then upgrade gan-zoo).")
+                      f"not from gan-zoo, or from a version newer than {__version__} (then upgrade gan-zoo).")
 
 
 def type_name(annotation: Any) -> str:
@@ -141,7 +140,7 @@ def matches_type(value: Any, annotation: Any) -> bool:
 def check_hparams(cls: type, hparams: Any, source: str) -> dict[str, Any]:
     """Check a config's hyperparameters against ``cls.__init__``'s signature; an unknown, missing or wrong-typed
     one is an :class:`ExportError` naming the key, the expected type and the fix."""
-    again = f"or export the model again with `zoo export` (gan-zoo {zoo.__version__})"
+    again = f"or export the model again with `zoo export` (gan-zoo {__version__})"
     if not isinstance(hparams, dict):
         raise ExportError(f"{source}: 'hparams' is a {type(hparams).__name__}, but {cls.__name__} expects a JSON "
                           f"object of its arguments. Fix: write them as an object, {again}.")
@@ -380,7 +379,7 @@ def export(model, folder: str | os.PathLike, *, name: str | None = None, results
     config = {
         "model_class": class_path(model),
         "hparams": jsonable_hparams(model),
-        "zoo_version": zoo.__version__,
+        "zoo_version": __version__,
         "name": name,
         "num_parameters": model.num_parameters(),
         "metrics_protocol": (results or {}).get("protocol"),
@@ -408,7 +407,7 @@ HALF_DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16}
 
 
 def save_weights(model, path: Path, weights_dtype: str | None = None) -> None:
-    metadata = {"format": "pt", "zoo_version": zoo.__version__}
+    metadata = {"format": "pt", "zoo_version": __version__}
     if weights_dtype is None:
         save_model(model, str(path), metadata=metadata, force_contiguous=True)
         return

@@ -8,6 +8,7 @@ mirror, so nothing derived is ever edited by hand.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import re
 from pathlib import Path
@@ -37,7 +38,7 @@ def recipe_root_dir(entry: ZooEntry) -> Path:
 
 def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRROR,
          weights_dtype: str | None = None, train_seconds: float | None = None, resumed: str | None = None,
-         evaluate: bool = True) -> Path:
+         hardware: str | None = None, evaluate: bool = True) -> Path:
     """Export ``run`` (default: the recipe's ``default_root_dir``) as ``root/<name>``, evaluate it, write its card.
 
     Args:
@@ -47,6 +48,7 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
         weights_dtype: "float16"/"bfloat16" to store parameters at half size (re-measured from the stored file).
         train_seconds: the run's training time when its checkpoint predates the time record.
         resumed: how the run was resumed, in words, for the card.
+        hardware: what it trained on, in words (default: one thread of this machine's CPU).
         evaluate: measure the headline metrics (``zoo eval``) into results.json.
     """
     from zoo.checkpoints import load_checkpoint, training_record
@@ -59,7 +61,7 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
                               f"pass the run of its recipe {entry.recipe}.")
     record = {**training_record(run), "recipe": entry.recipe,
               "command": [f"OMP_NUM_THREADS=1 zoo fit --config {entry.recipe}", f"zoo ship {name}"],
-              "hardware": f"one thread of a {platform.machine()} CPU"}
+              "hardware": hardware or f"one thread of a {os.cpu_count()}-core {platform.machine()} CPU"}
     if train_seconds is not None:
         record["train_seconds"] = round(float(train_seconds), 1)
     if resumed:

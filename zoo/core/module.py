@@ -41,6 +41,8 @@ class ZooModel:
     A config may only name a subclass of this class defined in ``zoo.models`` (the loader's allow-list).
     """
 
+    is_zoo_model = True  # the marker the loader's allow-list checks (zoo.hub.model_classes)
+
     def save_pretrained(self, folder: str | os.PathLike, **kwargs: Any) -> Path:
         """Write this model as a Hub-layout export folder (``zoo.hub.export``; keyword arguments are passed on).
 
