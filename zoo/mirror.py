@@ -69,10 +69,35 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
     folder = hub.export(model, root / name, name=name, training=record, weights_dtype=weights_dtype)
     if entry.verb == "translate":
         translation_figure(hub.load_folder(folder), entry.evaluation, folder / hub.SAMPLES)
+    elif entry.evaluation.get("kind") == "modes":
+        toy_figure(hub.load_folder(folder), entry.evaluation, folder / hub.SAMPLES)
     if evaluate:
         evaluate_folder(folder, entry)
     write_card(folder, entry)
     return folder
+
+
+def toy_figure(model, spec: dict, path: Path) -> Path:
+    """The card's figure of a 2-D toy entry: the evaluated samples (same seed and count) over the mixture's modes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from zoo.data.toy import mixture_modes
+    from zoo.metrics.evaluate import draw_samples
+
+    points = draw_samples(model, spec["num_samples"], spec.get("seed", 0)).numpy()
+    modes, _ = mixture_modes(spec["mixture"])
+    fig, ax = plt.subplots(figsize=(4, 4), dpi=100)
+    ax.scatter(points[:, 0], points[:, 1], s=2, alpha=0.4, label="samples")
+    ax.scatter(modes[:, 0], modes[:, 1], s=30, marker="x", color="red", label="modes")
+    ax.set_aspect("equal")
+    ax.legend(loc="upper right", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
 
 
 def translation_figure(model, spec: dict, path: Path, n: int = 8) -> Path:
@@ -141,7 +166,8 @@ def entry_tables(entries: list[ZooEntry]) -> str:
     lines += ["Protocols, commands and training records: each entry's card, `hub/<entry>/README.md`.", ""]
     figures = [e for e in entries if (registry.MIRROR / e.name / hub.SAMPLES).is_file()]
     if figures:
-        lines += ["### Gallery", "", "Samples (seed 0) of the shipped weights, drawn at export; for image-to-image entries, "
+        lines += ["### Gallery", "", "Samples (seed 0) of the shipped weights, drawn at export (for the 2-D toys, the "
+                  "evaluated samples over the mixture's modes); for image-to-image entries, "
                   "the first test images, their translations and the way back (rows: A, G(A), F(G(A)), B, F(B), "
                   "G(F(B))), or for paired data the inputs, outputs and targets.", ""]
         lines += [f"**{e.name}**\n\n![{e.name}](hub/{e.name}/{hub.SAMPLES})\n" for e in figures]
