@@ -108,6 +108,64 @@ def test_unrolled_parameters_are_sgd_steps_and_leave_d_alone():
     assert all(torch.equal(a, p) for a, p in zip(before, d.parameters()))
 
 
+OPTIMIZERS = {
+    "adam": lambda p: torch.optim.Adam(p, lr=1e-3, betas=(0.5, 0.999)),
+    "adam-amsgrad-l2": lambda p: torch.optim.Adam(p, lr=1e-3, weight_decay=0.1, amsgrad=True),
+    "adamw": lambda p: torch.optim.AdamW(p, lr=1e-3, weight_decay=0.1),
+    "rmsprop": lambda p: torch.optim.RMSprop(p, lr=1e-3),
+    "rmsprop-centered-momentum": lambda p: torch.optim.RMSprop(p, lr=1e-3, momentum=0.9, centered=True),
+    "sgd-nesterov": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
+}
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_unrolled_steps_are_the_optimizers_own_steps_and_touch_nothing_real(name):
+    # Metz et al.'s reference code unrolls D's Adam update from D's current Adam state: K unrolled steps must
+    # land where K real optimizer steps land, while D, its BatchNorm statistics and the optimizer stay as they are
+    import copy
+
+    torch.manual_seed(0)
+    # (no bias before BatchNorm: its gradient is rounding noise, which Adam and RMSProp divide by its own size)
+    d = nn.Sequential(nn.Linear(2, 8, bias=False), nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 1))
+    opt = OPTIMIZERS[name](d.parameters())
+    real, fake = torch.randn(16, 2), torch.randn(16, 2, requires_grad=True)
+    loss_fn = lambda r, f: losses.minimax_discriminator(r.squeeze(1), f.squeeze(1))  # noqa: E731
+
+    def real_step(net, optimizer):
+        optimizer.zero_grad()
+        loss_fn(net(real), net(fake.detach())).backward()
+        optimizer.step()
+
+    real_step(d, opt)  # the optimizer now has state (moments, step count) to continue from
+    d_before, opt_before = copy.deepcopy(d.state_dict()), copy.deepcopy(opt.state_dict())
+    params = reg.unrolled_parameters(d, loss_fn, real, fake, steps=3, optimizer=opt)
+    twin = copy.deepcopy(d)
+    twin_opt = OPTIMIZERS[name](twin.parameters())
+    twin_opt.load_state_dict(copy.deepcopy(opt.state_dict()))  # its own state tensors
+    for _ in range(3):
+        real_step(twin, twin_opt)
+    for n, p in twin.named_parameters():
+        torch.testing.assert_close(params[n], p, rtol=1e-5, atol=1e-6)
+    assert all(torch.equal(v, d.state_dict()[k]) for k, v in d_before.items())  # D and its buffers untouched
+    after = opt.state_dict()
+    for key, state in opt_before["state"].items():
+        assert all(torch.equal(v, after["state"][key][k]) if torch.is_tensor(v) else v == after["state"][key][k]
+                   for k, v in state.items())
+    # and θ_D^K is a function of the fake batch: the unrolled loss has a gradient towards G
+    (g,) = torch.autograd.grad(loss_fn(functional_call(d, params, (real,)), functional_call(d, params, (fake,))),
+                               [fake])
+    assert torch.isfinite(g).all() and g.abs().sum() > 0
+
+
+def test_unrolled_steps_need_an_optimizer_or_a_step_size():
+    d = nn.Linear(2, 1)
+    with pytest.raises(ValueError, match="optimizer"):
+        reg.unrolled_parameters(d, lambda r, f: r.mean() - f.mean(), torch.zeros(2, 2), torch.zeros(2, 2), 1)
+    with pytest.raises(ValueError, match="Adagrad"):
+        reg.unrolled_parameters(d, lambda r, f: r.mean() - f.mean(), torch.zeros(2, 2), torch.zeros(2, 2), 1,
+                                optimizer=torch.optim.Adagrad(d.parameters()))
+
+
 def test_consensus_without_weight_is_the_plain_gradient_field():
     a, b = torch.tensor(0.7, requires_grad=True), torch.tensor(-0.3, requires_grad=True)
     loss_a, loss_b = a * b + a ** 2, -a * b

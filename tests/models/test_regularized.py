@@ -54,6 +54,60 @@ def test_unrolled_generator_loss_differs_from_the_plain_one(monkeypatch):
         torch.testing.assert_close(a, b)
 
 
+def test_unrolled_surrogate_moves_like_real_discriminator_steps():
+    # Metz et al. unroll D's own (Adam) update: after K unrolled steps D(fake) must move as much as after K real
+    # steps of D's optimizer; plain gradient steps of size lr = 1e-4 barely move it
+    import copy
+
+    from torch.func import functional_call
+
+    from zoo.core import regularizers
+
+    torch.manual_seed(0)
+    model = toy_model("unrolled", unroll_steps=5)
+    _, d_opt = model.configure_optimizers()
+    d, loss_fn = model.discriminator, model.discriminator_loss
+    real, fake = torch.randn(64, 2), model.generator(model.noise(64))
+
+    def real_step(net, optimizer):
+        optimizer.zero_grad()
+        loss_fn(net(real), net(fake.detach())).backward()
+        optimizer.step()
+
+    real_step(d, d_opt)
+    before = d(fake).detach()
+    d_state = copy.deepcopy(d.state_dict())
+    params = regularizers.unrolled_parameters(d, loss_fn, real, fake, 5, optimizer=d_opt)
+    unrolled = (functional_call(d, params, (fake,)) - before).abs().mean().item()
+    sgd = regularizers.unrolled_parameters(d, loss_fn, real, fake, 5, model.hparams.lr)
+    plain = (functional_call(d, sgd, (fake,)) - before).abs().mean().item()
+    twin = copy.deepcopy(d)
+    twin_opt = torch.optim.Adam(twin.parameters(), lr=model.hparams.lr, betas=tuple(model.hparams.betas))
+    twin_opt.load_state_dict(copy.deepcopy(d_opt.state_dict()))
+    for _ in range(5):
+        real_step(twin, twin_opt)
+    moved = (twin(fake) - before).abs().mean().item()
+    assert unrolled == pytest.approx(moved, rel=1e-4)
+    assert unrolled > 10 * plain
+    assert all(torch.equal(v, d.state_dict()[k]) for k, v in d_state.items())
+
+
+def test_unrolled_model_unrolls_with_its_discriminators_optimizer(monkeypatch):
+    from zoo.core import regularizers
+
+    seen = []
+    original = regularizers.unrolled_parameters
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("optimizer"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(regularizers, "unrolled_parameters", spy)
+    model = toy_model("unrolled")
+    fit(model, toy_loader(n=32))
+    assert len(seen) == 2 and all(getattr(o, "optimizer", o) is model.trainer.optimizers[1] for o in seen)
+
+
 def test_instance_noise_is_annealed():
     model = toy_model("instance_noise", regularizer_weight=0.4, noise_anneal_steps=4)
     assert model.noise_std() == 0.4

@@ -15,6 +15,8 @@ class RunCheckpoint(ModelCheckpoint):
     ``--ckpt_path last`` could never find the previous run's checkpoint; a fixed folder per run directory can.
     The seconds spent in ``fit`` are summed over resumes and saved in the checkpoint (``train_seconds``), so an
     export can state what its weights cost.
+    A resumed run's loop state is rewritten before Lightning reads it, so that resuming from an end-of-epoch or a
+    ``max_steps`` checkpoint trains exactly what the uninterrupted run would (``zoo.core.resume``).
     """
 
     _seconds_before = 0.0
@@ -33,6 +35,14 @@ class RunCheckpoint(ModelCheckpoint):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         super().load_state_dict(state_dict)
         self._seconds_before = float(state_dict.get("train_seconds", 0.0))
+
+    def on_load_checkpoint(self, trainer, pl_module, checkpoint: dict[str, Any]) -> None:
+        # before Lightning restores its loops from this dict: say where the interrupted run really was, so that the
+        # resumed run goes on exactly as an uninterrupted one would (zoo.core.resume.normalise_loop_state)
+        from zoo.core.resume import normalise_loop_state
+
+        super().on_load_checkpoint(trainer, pl_module, checkpoint)
+        normalise_loop_state(checkpoint)
 
     def __init__(self, dirpath: str | None = None, save_last: bool = True, every_n_epochs: int | None = 1,
                  **kwargs) -> None:

@@ -285,18 +285,19 @@ class GANModule(ZooModel, L.LightningModule):
 
     # ------------------------------------------------------------------ checkpoints
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        # RNG state, so that a resumed run draws the same noise and the same shuffles as an uninterrupted one
+        # RNG states (torch, CUDA, NumPy, Python), so that a resumed run draws the same noise and the same shuffles
+        # as an uninterrupted one (zoo.core.resume)
+        from zoo.core.resume import rng_state
+
         checkpoint["zoo_model_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
-        checkpoint["zoo_rng"] = {"torch": torch.get_rng_state()}
-        if torch.cuda.is_available() and torch.cuda.is_initialized():
-            checkpoint["zoo_rng"]["cuda"] = torch.cuda.get_rng_state_all()
+        checkpoint["zoo_rng"] = rng_state()
 
     def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        from zoo.core.resume import set_rng_state
+
         state = checkpoint.get("zoo_rng")
         if state:
-            torch.set_rng_state(state["torch"])
-            if "cuda" in state and torch.cuda.is_available():
-                torch.cuda.set_rng_state_all(state["cuda"])
+            set_rng_state(state)
 
     def num_parameters(self) -> int:
         """Trainable-network parameters counted once (EMA copies excluded)."""

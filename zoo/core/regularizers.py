@@ -10,8 +10,8 @@
   follows its own gradient plus γ∇L, L = ½‖v‖² and v the joint gradient field of the game.
 - ``add_instance_noise`` / ``annealed_std``: Gaussian instance noise on D's inputs (Sønderby et al. 2017; Arjovsky &
   Bottou 2017), optionally annealed to zero.
-- ``unrolled_parameters``: k differentiable gradient steps of D (Metz et al. 2017, Eqs. 4-6) for the unrolled
-  generator loss, through ``torch.func.functional_call``.
+- ``unrolled_parameters``: k differentiable updates of D (Metz et al. 2017, Eqs. 4-6) for the unrolled generator
+  loss, through ``torch.func.functional_call``, with D's own optimizer's update rule (``zoo.core.unrolled``).
 
 The input-gradient penalties differentiate ``D(x).sum()`` with respect to x, which gives each sample's own
 gradient only when D treats samples independently: use critics without BatchNorm (layer norm or none).
@@ -164,27 +164,62 @@ def annealed_std(initial_std: float, step: int, anneal_steps: int) -> float:
 
 
 def unrolled_parameters(discriminator: nn.Module, discriminator_loss: Callable[[Tensor, Tensor], Tensor],
-                        real: Tensor, fake: Tensor, steps: int, lr: float) -> dict[str, Tensor]:
-    """θ_D^K: K gradient-descent steps on D's loss, kept differentiable (Metz et al. 2017, Eq. 4).
+                        real: Tensor, fake: Tensor, steps: int, lr: float | None = None, *,
+                        optimizer: torch.optim.Optimizer | None = None) -> dict[str, Tensor]:
+    """θ_D^K: K updates of D on its loss, kept differentiable (Metz et al. 2017, Eq. 4).
 
     The generator's unrolled loss f_K(θ_G, θ_D) = f(θ_G, θ_D^K(θ_G, θ_D)) (Eq. 5) evaluates D with these parameters
     (``functional_call(discriminator, params, (fake,))``); its gradient (Eq. 6) then includes how D would react to
     G's move, which discourages G from jumping between modes. D's own update is unaffected.
 
+    With ``optimizer`` (D's own), each unrolled step is that optimizer's update rule applied to copies of D's
+    parameters and of its current state (``zoo.core.unrolled``), as in the authors' reference code, which unrolls
+    D's Adam update (github.com/poolio/unrolled_gan); the real optimizer state is not touched. Without it, plain
+    gradient steps of size ``lr``. D's buffers (BatchNorm statistics) are copied too, so the real D is unchanged.
+
     Args:
-        discriminator: D; its parameters are not modified.
+        discriminator: D; its parameters and buffers are not modified.
         discriminator_loss: D's loss on (D(real), D(fake)).
         real: a batch of data.
         fake: G(z), not detached, so that θ_D^K depends on θ_G.
         steps: K (paper: 5 to 10 on the 2-D mixture).
-        lr: step size of the unrolled updates (paper: D's learning rate).
+        lr: the step size: with ``optimizer`` it replaces the learning rate of its groups (None keeps them);
+            without, the size of the plain gradient steps (required).
+        optimizer: D's torch optimizer (Adam, AdamW, RMSprop or SGD), or a LightningOptimizer around one.
     """
+    from zoo.core.unrolled import initial_state, optimizer_kind, optimizer_update
+
     if steps < 0:
         raise ValueError(f"unroll steps={steps} must be non-negative.")
+    if optimizer is None and lr is None:
+        raise ValueError("unrolled_parameters needs D's optimizer (to unroll its update rule) or a step size lr.")
     params = detached_parameters(discriminator)
+    buffers = {name: b.detach().clone() for name, b in discriminator.named_buffers()}  # the surrogate's own copy
+    rules: dict[str, tuple[str, dict]] = {}  # parameter name -> (rule, hyperparameters), for the optimized ones
+    states: dict[str, dict] = {}
+    if optimizer is not None:
+        inner, kind = optimizer_kind(optimizer)
+        names = {id(p): name for name, p in discriminator.named_parameters()}
+        for group in inner.param_groups:
+            group = {**group, "lr": group["lr"] if lr is None else lr}
+            for p in group["params"]:
+                if id(p) in names:
+                    rules[names[id(p)]] = (kind, group)
+                    states[names[id(p)]] = initial_state(kind, group, p, inner.state.get(p, {}))
     for _ in range(steps):
-        loss = discriminator_loss(functional_call(discriminator, params, (real,)),
-                                  functional_call(discriminator, params, (fake,)))
-        grads = torch.autograd.grad(loss, list(params.values()), create_graph=True)
-        params = {name: p - lr * g for (name, p), g in zip(params.items(), grads)}  # Eq. 4, one SGD step
+        loss = discriminator_loss(functional_call(discriminator, {**params, **buffers}, (real,)),
+                                  functional_call(discriminator, {**params, **buffers}, (fake,)))
+        moving = [name for name in params if optimizer is None or name in rules]
+        grads = dict(zip(moving, torch.autograd.grad(loss, [params[n] for n in moving], create_graph=True,
+                                                     allow_unused=True)))
+        updated = dict(params)
+        for name, g in grads.items():
+            if g is None:  # not on the loss's path: an optimizer step skips a parameter without a gradient
+                continue
+            if optimizer is None:
+                updated[name] = params[name] - lr * g  # Eq. 4, one gradient step
+            else:  # Eq. 4 with D's own update rule, continuing from its current state
+                kind, group = rules[name]
+                updated[name], states[name] = optimizer_update(kind, group, params[name], g, states[name])
+        params = updated
     return params

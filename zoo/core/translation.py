@@ -138,6 +138,10 @@ class TranslationModule(GANModule):
         return [torch.optim.lr_scheduler.LambdaLR(opt, self.lr_factor) for opt in optimizers]
 
     def on_train_epoch_end(self) -> None:
+        from zoo.core.resume import epoch_finished
+
+        if not epoch_finished(self.trainer):  # stopped mid-epoch (max_steps): the resumed run ends this epoch
+            return
         schedulers = self.lr_schedulers()
         for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:
             if scheduler is not None:

@@ -8,6 +8,8 @@ import lightning as L
 import torch
 from torch.utils.data import DataLoader, Dataset
 
+from zoo.data.resumable import ResumableDataLoader, ResumableRandomSampler
+
 
 class DataFileError(FileNotFoundError):
     """A data file is missing or damaged. The message names the file, the folder looked in and the fix."""
@@ -60,6 +62,11 @@ class SplitDataModule(L.LightningDataModule):
         return self.splits[split]
 
     def _loader(self, split: str, shuffle: bool) -> DataLoader:
+        if shuffle:  # the training loader: RandomSampler's shuffles, and a state that resumes mid-epoch exactly
+            dataset = self.dataset(split)
+            return ResumableDataLoader(dataset, batch_size=self.batch_size, sampler=ResumableRandomSampler(dataset),
+                                       drop_last=True, num_workers=self.num_workers,
+                                       persistent_workers=self.num_workers > 0)
         return DataLoader(self.dataset(split), batch_size=self.batch_size, shuffle=shuffle,
                           drop_last=shuffle, num_workers=self.num_workers,
                           persistent_workers=self.num_workers > 0)

@@ -19,10 +19,11 @@ from typing import Any
 import torch
 from lightning.pytorch.utilities import CombinedLoader
 from torch import Tensor
-from torch.utils.data import DataLoader, Dataset, RandomSampler, TensorDataset
+from torch.utils.data import Dataset, TensorDataset
 
 from zoo.data.common import SplitDataModule
 from zoo.data.images import MNISTDataModule
+from zoo.data.resumable import ResumableDataLoader, ResumableRandomSampler
 
 
 def balanced_subset(labels: Tensor, per_class: int, num_classes: int, seed: int) -> Tensor:
@@ -104,17 +105,20 @@ class SemiSupervisedDataModule(SplitDataModule):
             self.setup("fit")
         unlabelled = self.splits["unlabelled"]
         labelled = self.splits["labelled"]
+        # RandomSampler's shuffles in loaders that resume mid-epoch exactly (zoo.data.resumable)
         loaders = {
-            "unlabelled": DataLoader(unlabelled, batch_size=self.batch_size, shuffle=True, drop_last=True,
-                                     num_workers=self.num_workers),
+            "unlabelled": ResumableDataLoader(unlabelled, batch_size=self.batch_size, drop_last=True,
+                                              sampler=ResumableRandomSampler(unlabelled),
+                                              num_workers=self.num_workers),
             # a second, independent shuffle of the same images for G's feature matching (authors' trainx_unl2)
-            "unlabelled_g": DataLoader(unlabelled, batch_size=self.batch_size, shuffle=True, drop_last=True,
-                                       num_workers=self.num_workers),
+            "unlabelled_g": ResumableDataLoader(unlabelled, batch_size=self.batch_size, drop_last=True,
+                                                sampler=ResumableRandomSampler(unlabelled),
+                                                num_workers=self.num_workers),
             # the small labelled subset in back-to-back random permutations (authors: a fresh permutation of the
             # 100 labelled examples for every 100 batch slots), so each unlabelled batch has a labelled one
-            "labelled": DataLoader(labelled, batch_size=self.batch_size, num_workers=self.num_workers,
-                                   sampler=RandomSampler(labelled, replacement=False,
-                                                         num_samples=len(unlabelled))),
+            "labelled": ResumableDataLoader(labelled, batch_size=self.batch_size, num_workers=self.num_workers,
+                                            sampler=ResumableRandomSampler(labelled, replacement=False,
+                                                                           num_samples=len(unlabelled))),
         }
         return CombinedLoader(loaders, mode="max_size_cycle")
 

@@ -97,4 +97,13 @@ class DigitClassifier(ZooModel, L.LightningModule):
 
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         # lets zoo.checkpoints.load_checkpoint (and `zoo export`) rebuild this class, as for every zoo model
+        from zoo.core.resume import rng_state
+
         checkpoint["zoo_model_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
+        checkpoint["zoo_rng"] = rng_state()  # a resumed run draws the same dropout masks and shuffles
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        from zoo.core.resume import set_rng_state
+
+        if checkpoint.get("zoo_rng"):
+            set_rng_state(checkpoint["zoo_rng"])

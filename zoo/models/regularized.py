@@ -10,8 +10,9 @@ The game is the GAN (non-saturating or minimax, Goodfellow et al. 2014) or LSGAN
   Nowozin & Geiger 2017, Algorithm 2).
 - "instance_noise": Gaussian noise of std σ (annealed linearly to 0 over ``noise_anneal_steps`` generator updates
   when that is positive) added to every input of D (Sønderby et al. 2017; Arjovsky & Bottou 2017).
-- "unrolled": G's loss through K differentiable gradient steps of D (Metz et al. 2017, Eqs. 4-6), with plain
-  gradient steps of size ``unroll_lr`` in the unrolling.
+- "unrolled": G's loss through K differentiable updates of D (Metz et al. 2017, Eqs. 4-6), each one D's own
+  optimizer update (Adam or RMSProp, from D's current optimizer state), as the authors' reference code unrolls
+  D's Adam update; the real D and its optimizer state are left as they are.
 
 ``regularizer_weight`` is γ, λ, η or σ; None takes the value in ``DEFAULT_WEIGHTS``.
 """
@@ -48,7 +49,7 @@ class RegularizedGAN(GANModule):
         regularizer_weight: γ (r1, r2, consensus), λ (gradient_penalty), η (gradient_norm) or σ (instance_noise).
         noise_anneal_steps: generator updates over which σ decays linearly to 0 (0 keeps σ constant).
         unroll_steps: K for "unrolled" (Metz et al. 2017 show 5 and 10 on the 2-D mixtures).
-        unroll_lr: step size of the unrolled D updates (default: lr).
+        unroll_lr: learning rate of the unrolled D updates (default: that of D's optimizer).
         discriminator_steps: D updates per G update (not used by "consensus", which is simultaneous).
         optimizer: "adam" or "rmsprop" (consensus optimisation's paper uses RMSProp).
         lr: learning rate of both players.
@@ -119,10 +120,10 @@ class RegularizedGAN(GANModule):
         if not self.generator_turn(hp.discriminator_steps):
             return
         with self.toggled_optimizer(g_opt):
-            if reg == "unrolled":  # Metz et al. Eq. 5: f(θ_G, θ_D^K(θ_G, θ_D)), differentiated through
-                params = regularizers.unrolled_parameters(self.discriminator, self.discriminator_loss, real, fake,
-                                                          hp.unroll_steps,
-                                                          hp.lr if hp.unroll_lr is None else hp.unroll_lr)
+            if reg == "unrolled":  # Metz et al. Eq. 5: f(θ_G, θ_D^K(θ_G, θ_D)), differentiated through K updates
+                params = regularizers.unrolled_parameters(  # of D's own optimizer (Eq. 4), from its current state
+                    self.discriminator, self.discriminator_loss, real, fake, hp.unroll_steps, hp.unroll_lr,
+                    optimizer=d_opt)
                 scores = functional_call(self.discriminator, params, (fake,))
             elif reg == "instance_noise":
                 scores = self.discriminator(regularizers.add_instance_noise(fake, self.noise_std()))
@@ -143,10 +144,13 @@ class RegularizedGAN(GANModule):
         for _, _, loss, player in players:
             self.check_finite(loss, f"loss/{player}")
         directions = regularizers.consensus_gradients([loss_d, loss_g], [p for _, p, _, _ in players], self.weight)
-        for (opt, params, loss, player), grads in zip(players, directions):
+        # the directions reach .grad through a backward pass, Σ_i ⟨direction_i, θ_i⟩ (its gradient is exactly the
+        # directions), so that under DDP they are averaged over the processes like every other gradient
+        for opt, _, _, _ in players:
             opt.zero_grad(set_to_none=True)
-            for p, g in zip(params, grads):
-                p.grad = g
+        self.manual_backward(sum((g * p).sum() for (_, params, _, _), grads in zip(players, directions)
+                                 for p, g in zip(params, grads)))
+        for opt, params, loss, player in players:
             opt.step()
             counter = getattr(self, f"{player}_updates")
             counter += 1

@@ -26,6 +26,7 @@ from torch import Tensor
 
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from zoo.core.distributed import broadcast_from_rank_zero
 from zoo.core.module import GANModule
 from zoo.nets.semi import BatchNormMLPGenerator, FeatureMatchingDiscriminator
 
@@ -129,6 +130,7 @@ class SGAN(GANModule):
         g_opt, d_opt = self.optimizers()
         if not self.discriminator.initialized:  # weight-norm data-dependent init on the first unlabelled images,
             self.discriminator.initialize_from_data(torch.cat([real, real_g]))  # noise on, as the authors' init
+            broadcast_from_rank_zero(self.discriminator)  # under DDP: every process starts from rank 0's init
         self.set_learning_rate(batch_idx)
         fake = self.generator(self.noise(len(real))).detach()  # D's G(z)
         with self.toggled_optimizer(d_opt):
