@@ -28,6 +28,14 @@ ENTRIES: tuple[ZooEntry, ...] = (
 
 PLANNED: tuple[ZooEntry, ...] = (
     ZooEntry(
+        name="ali-grid", model_class="zoo.models.bigan.BiGAN", arxiv="1606.00704", license="apache-2.0",
+        paper="Adversarially Learned Inference (ALI; BiGAN with a stochastic encoder)", dataset="grid of 25 Gaussians",
+        split="train", recipe="recipes/bigan/grid.yaml", data_terms=TOY_TERMS, evaluation=modes("grid"),
+        paper_metrics={"modes_covered (PacGAN Table 1, ALI)": 24.1},
+        training="ALI's stochastic encoder and normal prior, 2x128 MLPs for G, E and D (BatchNorm in G and E), Adam "
+                 "1e-3, 10,000 batches of 256.",
+        limitations="A toy: 2-D points. One seed. PacGAN's ALI number is a mean over runs of its own architecture."),
+    ZooEntry(
         name="mixgan-mnist", **MIXGAN, dataset="MNIST", split="train", recipe="recipes/mixgan/mnist_cpu.yaml",
         datasets=MNIST, data_terms=MNIST_TERMS, evaluation=MNIST_FID,
         training="T = 5 DCGAN pairs of width 32, non-saturating objective, entropy weight 0.1, one epoch of 937 "
