@@ -40,6 +40,9 @@ def test_recipes_carry_the_papers_settings(tmp_path):
     assert sgan.model.hparams.lr == 0.003 and tuple(sgan.model.hparams.betas) == (0.5, 0.999)
     info = build("infogan/mnist.yaml").model
     assert (info.noise_dim, info.categories, info.continuous_codes, info.hparams.info_weight) == (62, 10, 2, 1.0)
+    # the authors' run: z ~ U(-1, 1), λ = 1 for the continuous codes too, fresh z and codes for G's update
+    assert (info.hparams.noise, info.hparams.continuous_weight, info.hparams.fresh_generator_codes) == \
+        ("uniform", 1.0, True)
     mlp = build("cgan/mnist_mlp.yaml").model.hparams
     assert (mlp.architecture, mlp.optimizer, mlp.lr, mlp.lr_decay) == ("mlp", "sgd", 0.1, 1.00004)
     cifar = build("acgan/cifar10.yaml").model.hparams

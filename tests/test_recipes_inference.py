@@ -24,7 +24,7 @@ def test_seqgan_recipes(tmp_path):
     assert tuple(model.hparams.filter_sizes) == PAPER_FILTER_SIZES
     assert tuple(model.hparams.num_filters) == PAPER_NUM_FILTERS
     assert (model.hparams.num_rollouts, model.hparams.rollout_update_rate, model.hparams.adversarial_steps) == \
-        (16, 0.8, 200)
+        (16, 0.0, 200)  # rollout_update_rate 0: beta <- theta after each round (Algorithm 1)
     assert type(cli.datamodule).__name__ == "OracleDataModule" and cli.datamodule.num_sequences == 10_000
     assert any(type(c).__name__ == "OracleNLLCallback" for c in cli.trainer.callbacks)
     baseline = parse("seqgan/oracle_mle.yaml", tmp_path).model

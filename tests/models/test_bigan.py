@@ -78,3 +78,51 @@ def test_export_round_trip(tmp_path, batch_norm):
 def test_bad_noise_is_refused():
     with pytest.raises(ValueError, match="noise"):
         BiGAN(**TOY, noise="cauchy")
+
+
+# ---------------------------------------------------------------- the authors' schedule and discriminator wiring
+def test_learning_rate_schedule_of_the_authors_mnist_script():
+    model = BiGAN(**TOY)
+    lr = model.hparams.lr
+    # exponential after 200 constant epochs, to 0.01 x lr at the 400th: lr * 0.01^((e - 199) / 200)
+    assert [model.learning_rate(e) for e in (0, 199)] == [lr, lr]
+    assert model.learning_rate(200) == pytest.approx(lr * 0.01 ** (1 / 200))
+    assert model.learning_rate(299) == pytest.approx(lr * 0.1)
+    assert [model.learning_rate(e) for e in (399, 1000)] == pytest.approx([2e-6, 2e-6])
+    linear = BiGAN(**TOY, lr_schedule="linear")
+    assert [linear.learning_rate(e) for e in (199, 200, 300, 399)] == pytest.approx([lr, lr, lr / 2, lr / 200])
+    assert BiGAN(**TOY, lr_schedule="constant").learning_rate(399) == lr
+    with pytest.raises(ValueError, match="final_lr_factor=0"):
+        BiGAN(**TOY, final_lr_factor=0.0)
+
+
+def test_the_schedule_sets_both_optimizers_every_epoch():
+    model = BiGAN(**TOY, lr_decay_start_epoch=1, lr_decay_epochs=2)
+    seen = []
+    original = model.step
+    model.step = lambda opt, loss, name, player: seen.append((player, opt.param_groups[0]["lr"])) or original(
+        opt, loss, name, player)
+    L.Trainer(accelerator="cpu", max_epochs=3, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+              enable_model_summary=False).fit(model, DataLoader(TensorDataset(torch.randn(8, 2), torch.zeros(8)),
+                                                                batch_size=8))
+    expected = [2e-4, 2e-4 * 0.1, 2e-4 * 0.01]  # epoch 0 constant, then 0.01^(1/2) and 0.01^(2/2)
+    assert [p for p, _ in seen] == ["discriminator", "generator"] * 3
+    assert [lr for _, lr in seen] == pytest.approx([x for x in expected for _ in range(2)])
+
+
+def test_authors_discriminator_adds_z_into_its_second_hidden_layer():
+    torch.manual_seed(0)
+    model = BiGAN(**{**TOY, "discriminator_hidden": (16, 16)}, discriminator_z_layer=2,
+                  discriminator_batch_norm=True, dropout=0.0)
+    d = model.discriminator
+    assert d.linears[0].in_features == 2 and d.z_projection.weight.shape == (16, 3)  # x alone enters layer 1
+    assert isinstance(d.norms[0], torch.nn.Identity) and isinstance(d.norms[1], torch.nn.BatchNorm1d)
+    first = []
+    d.linears[0].register_forward_hook(lambda m, i, o: first.append(o.detach()))
+    x = torch.randn(8, 2)
+    a, b = d(x, torch.rand(8, 3)), d(x, torch.rand(8, 3))
+    assert torch.equal(first[0], first[1]) and not torch.allclose(a, b)  # z changes D only from layer 2 on
+    fit_one_batch(model, torch.randn(8, 2))
+    assert int(model.discriminator_updates) == 1 and int(model.generator_updates) == 1
+    with pytest.raises(ValueError, match="z_layer=3"):
+        BiGAN(**TOY, discriminator_z_layer=3)

@@ -106,3 +106,64 @@ def test_channels_last_trains_like_contiguous():
         quiet_trainer(max_epochs=1).fit(model, image_loader(n=16))
     for (name, p), q in zip(a.named_parameters(), b.parameters()):
         torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-5, msg=name)
+
+
+# ---------------------------------------------------------------- GAN: the code's SGD schedule (goodfeli/adversarial)
+def record_sgd_settings(model):
+    """Record (player, learning rate, momentum) at every optimizer step of ``model``."""
+    seen = []
+    original = model.step
+
+    def step(optimizer, loss, name, player):
+        group = getattr(optimizer, "optimizer", optimizer).param_groups[0]
+        seen.append((player, group["lr"], group["momentum"] if "momentum" in group else group["betas"][0]))
+        return original(optimizer, loss, name, player)
+
+    model.step = step
+    return seen
+
+
+def test_gan_sgd_schedule_values_follow_the_pylearn2_configuration():
+    model = small_gan()
+    hp = model.hparams
+    assert (hp.optimizer, hp.lr, hp.momentum, hp.lr_decay, hp.min_lr, hp.final_momentum,
+            hp.momentum_saturate_epoch) == ("sgd", 0.1, 0.5, 1.000004, 1e-6, 0.7, 250)
+    # ExponentialDecay: lr / 1.000004^n after n minibatches, never below 1e-6
+    assert model.sgd_schedule(0, 0)[0] == 0.1
+    assert model.sgd_schedule(1000, 0)[0] == pytest.approx(0.1 / 1.000004 ** 1000, rel=1e-12)
+    assert model.sgd_schedule(5_000_000, 0)[0] == 1e-6
+    # MomentumAdjustor(start=1, saturate=250): linear in the epoch from 0.5 to 0.7
+    assert [model.sgd_schedule(0, e)[1] for e in (0, 249, 1000)] == pytest.approx([0.5, 0.7, 0.7])
+    assert model.sgd_schedule(0, 124)[1] == pytest.approx(0.5 + 0.2 * 124 / 249)
+
+
+def test_gan_sgd_path_sets_the_schedule_before_every_update():
+    model = small_gan(lr_decay=2.0, min_lr=0.03, momentum_saturate_epoch=3)
+    seen = record_sgd_settings(model)
+    quiet_trainer(max_epochs=3).fit(model, image_loader(n=8))  # one minibatch per epoch
+    lrs, momenta = [0.1, 0.05, 0.03], [0.5, 0.6, 0.7]          # 0.1 / 2^2 = 0.025 is floored at min_lr
+    expected = [(player, lr, m) for lr, m in zip(lrs, momenta) for player in ("discriminator", "generator")]
+    assert [p for p, *_ in seen] == [p for p, *_ in expected]
+    assert [(lr, m) for _, lr, m in seen] == pytest.approx([(lr, m) for _, lr, m in expected])
+
+
+def test_gan_adam_path_has_no_schedule():
+    model = small_gan(optimizer="adam", lr=2e-4, lr_decay=2.0, momentum_saturate_epoch=2)
+    seen = record_sgd_settings(model)
+    quiet_trainer(max_epochs=2).fit(model, image_loader(n=16))
+    assert {(lr, beta1) for _, lr, beta1 in seen} == {(2e-4, 0.5)}
+
+
+def test_gan_discriminator_loss_scale_halves_the_d_loss_as_in_the_code():
+    first_d_loss = {}
+    for scale in (1.0, 0.5):  # the same seeds: the same weights, noise and dropout masks in both runs
+        torch.manual_seed(0)
+        model = small_gan(discriminator_loss_scale=scale)
+        recorded = []
+        original = model.step
+        model.step = lambda opt, loss, name, player: recorded.append(loss.detach()) or original(opt, loss, name,
+                                                                                                player)
+        torch.manual_seed(1)
+        quiet_trainer(max_epochs=1, limit_train_batches=1).fit(model, image_loader(n=8))
+        first_d_loss[scale] = recorded[0]
+    torch.testing.assert_close(first_d_loss[0.5], 0.5 * first_d_loss[1.0])

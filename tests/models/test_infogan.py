@@ -1,4 +1,5 @@
-"""InfoGAN: the codes, the information loss (Q falls on a fixed batch; both G and Q updates use L_I), sampling."""
+"""InfoGAN: the codes and their prior (the authors' run), the information loss (Q falls on a fixed batch; both G and Q
+updates use L_I), fresh codes for G's update, sampling."""
 from __future__ import annotations
 
 import math
@@ -20,6 +21,8 @@ def test_latent_layout_and_prior():
     assert z.shape == (500, 62) and category.shape == (500,) and continuous.shape == (500, 2)
     assert category.min() == 0 and category.max() == 9
     assert continuous.min() >= -1 and continuous.max() <= 1
+    # z ~ U(-1, 1)^62, the authors' Uniform(62) (variance 1/3), not N(0, 1)
+    assert z.min() >= -1 and z.max() <= 1 and abs(z.var().item() - 1 / 3) < 0.01
     latent = model.latent(z, category, continuous)
     assert latent.shape == (500, 74) and model.latent_dim == 74
     assert torch.equal(latent[:, 62:72].argmax(1), category)
@@ -31,8 +34,44 @@ def test_information_loss_closed_form_and_bound():
     category, continuous = torch.tensor([0]), torch.tensor([[0.0, 0.0]])
     loss, bound = model.information_loss(q_out, category, continuous)
     ce = -torch.log_softmax(q_out[0, :10], 0)[0]
-    assert loss == pytest.approx(float(ce + 0.1 * 0.5 * (0.25 + 0.25)), rel=1e-6)
+    # λ = 1 for the continuous codes as for the categorical one (Appendix C; the authors' info_reg_coeff=1.0)
+    assert loss == pytest.approx(float(ce + 1.0 * 0.5 * (0.25 + 0.25)), rel=1e-6)
+    old, _ = InfoGAN(continuous_weight=0.1, **SMALL).information_loss(q_out, category, continuous)
+    assert old == pytest.approx(float(ce + 0.1 * 0.5 * (0.25 + 0.25)), rel=1e-6)
     assert bound == pytest.approx(math.log(10) - float(ce), rel=1e-6)   # L_I = H(c) - CE <= ln 10
+
+
+def test_normal_noise_is_the_option():
+    model = InfoGAN(noise="normal", **SMALL)
+    z, _, _ = model.draw_codes(5000, torch.Generator().manual_seed(0))
+    assert z.abs().max() > 2 and abs(z.var().item() - 1) < 0.05
+    assert model.code_grid(steps=3)[0].shape == (1, 28, 28)
+    with pytest.raises(ValueError, match="noise='cauchy'"):
+        InfoGAN(noise="cauchy", **SMALL)
+
+
+def generator_step_codes(**kwargs):
+    """One training batch; returns (G's inputs, in call order; the codes each information_loss call was given)."""
+    L.seed_everything(0, verbose=False)
+    model = InfoGAN(**SMALL, **kwargs)
+    inputs, codes = [], []
+    forward, information_loss = model.generator.forward, model.information_loss
+    model.generator.forward = lambda latent: inputs.append(latent.detach().clone()) or forward(latent)
+    model.information_loss = lambda q, c, k: codes.append((c.clone(), k.clone())) or information_loss(q, c, k)
+    data = TensorDataset(torch.rand(8, 1, 28, 28) * 2 - 1, torch.zeros(8, dtype=torch.long))
+    L.Trainer(max_epochs=1, limit_train_batches=1, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+              enable_model_summary=False).fit(model, DataLoader(data, batch_size=8))
+    return model, inputs, codes
+
+
+def test_generator_update_draws_fresh_noise_and_codes():
+    model, inputs, codes = generator_step_codes()
+    assert len(inputs) == 2 and not torch.equal(inputs[0], inputs[1])  # D's G(z, c), then G's own draw
+    (category_d, continuous_d), (category_g, continuous_g) = codes       # Q's targets in the D and the G step
+    for latent, category, continuous in ((inputs[0], category_d, continuous_d), (inputs[1], category_g, continuous_g)):
+        assert torch.equal(latent[:, 62:72].argmax(1), category) and torch.equal(latent[:, 72:], continuous)
+    _, reused, _ = generator_step_codes(fresh_generator_codes=False)
+    assert len(reused) == 1                                                # the old choice: one G(z, c) per batch
 
 
 def test_q_loss_falls_on_a_fixed_batch():

@@ -1,4 +1,5 @@
-"""MIX+GAN: mixture weights, the entropy regulariser, gradients to every component, sampling from the mixture."""
+"""MIX+GAN: mixture weights, the weight regularisers (the authors' log barrier and the negative entropy), gradients to
+every component, sampling from the mixture."""
 import math
 
 import lightning as L
@@ -7,7 +8,7 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from zoo import hub
-from zoo.models.mixgan import MIXGAN, mixture_payoff, negative_entropy
+from zoo.models.mixgan import MIXGAN, log_barrier, mixture_payoff, negative_entropy
 
 TOY = dict(architecture="mlp", data_shape=(2,), latent_dim=4, generator_hidden=(8,), discriminator_hidden=(8,),
            sample_every_n_steps=0)
@@ -37,6 +38,51 @@ def test_entropy_term_rewards_spread_weights():
     logits = torch.tensor([2.0, 0.0, 0.0, 0.0, 0.0], requires_grad=True)
     negative_entropy(logits).backward()  # descending the penalty lowers the dominant component's logit
     assert logits.grad[0] > 0 and (logits.grad[1:] < 0).all()
+
+
+def test_log_barrier_value_and_gradient_near_collapse():
+    # the authors' term -(1/T) Σ log(p_k + 1e-6): log T at the uniform mixture, large when one component dominates
+    torch.testing.assert_close(log_barrier(torch.zeros(5)), torch.tensor(-math.log(0.2 + 1e-6)))
+    logits = torch.tensor([8.0, 0.0, 0.0, 0.0, 0.0], requires_grad=True)  # four components near death
+    big, small = math.exp(8) / (math.exp(8) + 4), 1 / (math.exp(8) + 4)   # p = (0.9987, 3.4e-4 x 4)
+    value = log_barrier(logits)
+    assert float(value) == pytest.approx(-(math.log(big + 1e-6) + 4 * math.log(small + 1e-6)) / 5, rel=1e-5)
+    assert float(value) > 6 and float(log_barrier(torch.tensor([30.0, 0, 0, 0, 0]))) > 11  # -> 0.8 (-log 1e-6)
+    value.backward()
+    # d/dw_k = (1/T)(Σ_j p_j p_k / (p_j + ε) - p_k / (p_k + ε)) ≈ -1/T: descending lifts a dying component
+    assert (logits.grad[1:] < -0.19).all() and logits.grad[0] > 0.79
+    entropy_logits = logits.detach().clone().requires_grad_(True)
+    negative_entropy(entropy_logits).backward()  # p_k (log p_k + H): vanishes with p_k
+    assert (entropy_logits.grad[1:].abs() < 0.003).all()
+
+
+def dying_logit_gradient(**kwargs) -> torch.Tensor:
+    """The generator-weight logits' gradient in G's first update, from a mixture with four components near death."""
+    torch.manual_seed(0)
+    model = MIXGAN(**TOY, num_components=5, **kwargs)
+    with torch.no_grad():
+        model.generator.logits.copy_(torch.tensor([8.0, 0.0, 0.0, 0.0, 0.0]))
+    grads = []
+    original = model.step
+
+    def step(optimizer, loss, name, player):
+        out = original(optimizer, loss, name, player)
+        if player == "generator":  # the gradient of this update stays on the logits after the optimizer step
+            grads.append(model.generator.logits.grad.clone())
+        return out
+
+    model.step = step
+    fit(model)
+    return grads[0]
+
+
+def test_training_uses_the_authors_barrier_by_default():
+    assert MIXGAN(**TOY).hparams.entropy_term == "log_barrier"
+    # λ = 0.1 times a barrier gradient of about -1/5 on each dying logit (the payoff's part is ~p_k, below 1e-3)
+    assert (dying_logit_gradient()[1:] < -0.015).all()
+    assert (dying_logit_gradient(entropy_term="negative_entropy")[1:].abs() < 0.005).all()
+    with pytest.raises(ValueError, match="entropy_term='entropy'"):
+        MIXGAN(**TOY, entropy_term="entropy")
 
 
 def test_payoff_is_the_mixture_average():
@@ -90,6 +136,9 @@ def test_dcgan_components_and_export_round_trip(tmp_path):
 
 def test_single_component_has_no_entropy_pressure_and_bad_input_errors():
     assert float(negative_entropy(torch.zeros(1))) == 0.0
+    one = torch.zeros(1, requires_grad=True)
+    log_barrier(one).backward()
+    assert float(one.grad) == 0.0
     with pytest.raises(ValueError, match="clip_value"):
         MIXGAN(**TOY, objective="wasserstein")
     with pytest.raises(ValueError, match="objective"):

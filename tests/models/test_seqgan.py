@@ -1,4 +1,5 @@
-"""SeqGAN: roll-outs, the policy-gradient loss, the delayed roll-out network, the training schedule and export."""
+"""SeqGAN: roll-outs, the policy-gradient loss, the roll-out policy (β ← θ, or delayed), the training schedule and
+export."""
 import lightning as L
 import pytest
 import torch
@@ -81,6 +82,29 @@ def test_delayed_rollout_network_moves_by_the_update_rate():
         target = theta.state_dict()[name]
         expected = target if name.startswith("embedding") else 0.8 * before[name] + 0.2 * target
         torch.testing.assert_close(value, expected)
+
+
+def test_rate_zero_is_beta_equals_theta_exactly():
+    beta, theta = LSTMGenerator(30, 8, 8, 6), LSTMGenerator(30, 8, 8, 6)
+    delayed_update(beta, theta, rate=0.0)
+    for name, value in beta.state_dict().items():
+        assert torch.equal(value, theta.state_dict()[name]), name
+
+
+def test_rollout_policy_is_the_generator_after_every_round_by_default():
+    # Algorithm 1: β ← θ after each round; the roll-outs of round r + 1 use the generator that round r produced
+    model = SeqGAN(**TINY, mle_epochs=1, pretrain_discriminator_steps=1, adversarial_steps=3, discriminator_steps=1,
+                   num_rollouts=2)
+    assert model.hparams.rollout_update_rate == 0.0
+    seen = []
+    rewards = model.rewards
+    model.rewards = lambda samples, generator=None: seen.append(
+        all(torch.equal(b, t) for b, t in zip(model.rollout_network.state_dict().values(),
+                                               model.generator.state_dict().values()))) or rewards(samples, generator)
+    fit(model, tokens(64), max_epochs=4)
+    assert int(model.policy_updates) == 3 and seen == [True, True, True]
+    for name, value in model.rollout_network.state_dict().items():
+        assert torch.equal(value, model.generator.state_dict()[name]), name
 
 
 def test_rewards_are_rollout_means_and_d_at_the_end():

@@ -83,3 +83,30 @@ def test_images_train_with_the_dcgan_critic():
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         toy_wgan(**kwargs)
+
+
+def record_generator_and_critic_inputs(model):
+    """Record G's inputs and outputs and the critic's inputs, in call order."""
+    g_calls, critic_inputs = [], []
+    g_forward, c_forward = model.generator.forward, model.critic.forward
+
+    def generator(z):
+        out = g_forward(z)
+        g_calls.append((z.detach().clone(), out.detach().clone()))
+        return out
+
+    model.generator.forward = generator
+    model.critic.forward = lambda x: critic_inputs.append(x.detach().clone()) or c_forward(x)
+    return g_calls, critic_inputs
+
+
+def test_generator_update_draws_fresh_noise():
+    # Algorithm 1, line 9: after the critic's loop, "Sample {z(i)} ~ p(z) a batch of prior samples" for G
+    model = toy_wgan(critic_steps=1, warmup_critic_steps=1, warmup_generator_iterations=0, warmup_every=0)
+    g_calls, critic_inputs = record_generator_and_critic_inputs(model)
+    fit(model, toy_loader(n=16, batch_size=16))  # one batch: one critic update, then one generator update
+    assert int(model.discriminator_updates) == 1 and int(model.generator_updates) == 1
+    (z_critic, fake_critic), (z_generator, fake_generator) = g_calls
+    assert not torch.equal(z_critic, z_generator)
+    torch.testing.assert_close(critic_inputs[1], fake_critic)      # the critic's step scores G(z) of its own z
+    torch.testing.assert_close(critic_inputs[-1], fake_generator)  # G's step scores G of the fresh z

@@ -55,3 +55,24 @@ def test_images_with_layer_norm_critic():
     model = WGANGP(generator_width=8, critic_width=8, critic_steps=1)
     fit(model, image_loader(), max_epochs=1)
     assert int(model.generator_updates) == 2 and model.sample(2).shape == (2, 1, 28, 28)
+
+
+def test_generator_update_draws_fresh_noise():
+    # Algorithm 1, line 11: "Sample a batch of latent variables {z(i)} ~ p(z)" for G's update
+    model = toy_wgan_gp(critic_steps=1, penalty_weight=0.0)
+    g_calls, critic_inputs = [], []
+    g_forward, c_forward = model.generator.forward, model.critic.forward
+
+    def generator(z):
+        out = g_forward(z)
+        g_calls.append((z.detach().clone(), out.detach().clone()))
+        return out
+
+    model.generator.forward = generator
+    model.critic.forward = lambda x: critic_inputs.append(x.detach().clone()) or c_forward(x)
+    fit(model, toy_loader(n=16, batch_size=16))  # one batch: one critic update, then one generator update
+    assert int(model.discriminator_updates) == 1 and int(model.generator_updates) == 1
+    (z_critic, fake_critic), (z_generator, fake_generator) = g_calls
+    assert not torch.equal(z_critic, z_generator)
+    torch.testing.assert_close(critic_inputs[1], fake_critic)      # the critic's loss scores x̃ = G(z) (line 7)
+    torch.testing.assert_close(critic_inputs[-1], fake_generator)  # G's update scores G of the fresh z (line 12)

@@ -1,9 +1,31 @@
 """Generative Adversarial Nets (Goodfellow et al. 2014, arXiv:1406.2661), Algorithm 1.
 
-The paper's MNIST setting: G is an MLP with two ReLU layers of 1200 units fed with 100-dimensional uniform noise;
-D is an MLP of two maxout layers (240 units, 5 pieces) with dropout. Training is minibatch SGD with momentum
-(pylearn2 configuration of the paper's code: learning rate 0.1, momentum 0.5, batch 100) and k = 1
-discriminator step per generator step, the cheapest option the paper used in its experiments.
+The paper's MNIST setting (Sec. 5): G is an MLP of rectifier layers fed with noise at its bottom layer only; D is an
+MLP of maxout layers trained with dropout. The numbers the paper leaves out come from its code (goodfeli/adversarial,
+``mnist.yaml`` and ``__init__.py``): G has two ReLU layers of 1200 units fed with 100 noise units, D two maxout layers
+of 240 units with 5 pieces, dropout 0.2 on D's input and 0.5 on its hidden units; minibatch SGD with batch 100,
+learning rate 0.1 and momentum 0.5. k = 1 discriminator step per generator step is "the least expensive option",
+the one the paper used (Algorithm 1's caption).
+
+Also from that configuration, on the SGD path (the paper's optimiser):
+
+- the learning rate decays after every minibatch: lr_n = max(0.1 / 1.000004^n, 1e-6) after n minibatches
+  (pylearn2 ``ExponentialDecay(decay_factor=1.000004, min_lr=1e-6)``, an SGD update callback);
+- the momentum rises linearly with the epoch from 0.5 to 0.7 (pylearn2 ``MomentumAdjustor(start=1, saturate=250,
+  final_momentum=0.7)``: 0.5 in the first epoch, 0.5 + 0.2 (e - 1) / 249 in epoch e (1-based), 0.7 from epoch 250).
+
+The Adam path (``optimizer="adam"``, the optimiser of Lucic et al. 2018's comparison, used by the toy recipe) has no
+schedule. Three more points where paper and code meet:
+
+- the noise prior: the paper does not state it. ``mnist.yaml`` at commit f77a509 sets ``noise: 'uniform'``, which
+  ``Generator.get_noise`` draws as U(-√3, √3) per unit (unit variance); another stored version of the file (068bb03)
+  sets no ``noise`` and so gets the Generator's default, N(0, 1) (``noise="normal"``).
+- D's loss: Algorithm 1 ascends (1/m) Σ [log D(x) + log(1 - D(G(z)))], the default; the code's ``AdversaryCost2``
+  takes half of it (``d_obj = 0.5 * (cost(real) + cost(fake))``), half the step at the same learning rate
+  (``discriminator_loss_scale=0.5``).
+- the updates alternate as in Algorithm 1 (D, then G; the code updates both at once from one batch of samples), but
+  G's step reuses the D step's samples G(z), as the code does, where Algorithm 1 samples a fresh minibatch of noise
+  for G.
 """
 from __future__ import annotations
 
@@ -22,25 +44,33 @@ class GAN(DiscriminatorScores, GANModule):
 
     Args:
         data_shape: shape of one example, (1, 28, 28) for MNIST or (2,) for the 2-D toys.
-        latent_dim: size of z (paper: 100).
-        noise: "uniform" (paper: U[-√3, √3] per unit, unit variance) or "normal".
-        generator_hidden: G's ReLU layer widths (paper: 1200, 1200).
-        discriminator_hidden: D's maxout layer widths (paper: 240, 240).
-        maxout_pieces: pieces per maxout unit (paper: 5).
-        dropout: dropout on D's hidden units (paper: 0.5).
+        latent_dim: size of z (code: 100).
+        noise: "uniform" (code's mnist.yaml, f77a509: U[-√3, √3] per unit, unit variance) or "normal" (N(0, 1)).
+        generator_hidden: G's ReLU layer widths (code: 1200, 1200).
+        discriminator_hidden: D's maxout layer widths (code: 240, 240).
+        maxout_pieces: pieces per maxout unit (code: 5).
+        dropout: dropout on D's hidden units (code: 0.5; 0.2 on its input).
         discriminator_steps: k, discriminator updates per generator update (paper: 1).
         generator_loss: "non_saturating" (paper, Sec. 3: maximise log D(G(z))) or "minimax" (Eq. 1 as written).
+        discriminator_loss_scale: factor on D's loss (paper, Algorithm 1: 1; code: 0.5).
         optimizer: "sgd" (paper, with momentum) or "adam".
-        lr: learning rate (paper: 0.1 with SGD).
-        momentum: SGD momentum, or Adam's β1 (paper: 0.5).
+        lr: initial learning rate (code: 0.1 with SGD).
+        momentum: SGD momentum at the start, or Adam's β1 (code: 0.5).
+        lr_decay: SGD only: the learning rate is divided by this after every minibatch (code: 1.000004; 1 disables).
+        min_lr: SGD only: floor of the decayed learning rate (code: 1e-6).
+        final_momentum: SGD only: momentum reached at epoch ``momentum_saturate_epoch`` (code: 0.7; set it to
+            ``momentum`` to keep the momentum constant).
+        momentum_saturate_epoch: SGD only: 1-based epoch from which the momentum is ``final_momentum`` (code: 250).
         output: G's output activation, "tanh" for [-1, 1] images, None for unbounded toy data.
     """
 
     def __init__(self, data_shape: Sequence[int] = (1, 28, 28), latent_dim: int = 100, noise: str = "uniform",
                  generator_hidden: Sequence[int] = (1200, 1200), discriminator_hidden: Sequence[int] = (240, 240),
                  maxout_pieces: int = 5, dropout: float = 0.5, discriminator_steps: int = 1,
-                 generator_loss: str = "non_saturating", optimizer: str = "sgd", lr: float = 0.1,
-                 momentum: float = 0.5, output: str | None = "tanh", ema_decay: float | None = None,
+                 generator_loss: str = "non_saturating", discriminator_loss_scale: float = 1.0,
+                 optimizer: str = "sgd", lr: float = 0.1, momentum: float = 0.5, lr_decay: float = 1.000004,
+                 min_lr: float = 1e-6, final_momentum: float = 0.7, momentum_saturate_epoch: int = 250,
+                 output: str | None = "tanh", ema_decay: float | None = None,
                  sample_every_n_steps: int = 500) -> None:
         super().__init__(MLPGenerator(latent_dim, data_shape, generator_hidden, output), latent_dim=latent_dim,
                          ema_decay=ema_decay, sample_every_n_steps=sample_every_n_steps)
@@ -50,6 +80,12 @@ class GAN(DiscriminatorScores, GANModule):
         losses.check_choice("noise", noise, ("uniform", "normal"))
         if discriminator_steps < 1:
             raise ValueError(f"discriminator_steps={discriminator_steps} must be at least 1.")
+        if not discriminator_loss_scale > 0:
+            raise ValueError(f"discriminator_loss_scale={discriminator_loss_scale} must be positive (paper: 1, "
+                             f"code: 0.5).")
+        if lr_decay < 1.0 or min_lr < 0 or momentum_saturate_epoch < 1:
+            raise ValueError(f"lr_decay={lr_decay} must be >= 1 (1 disables the decay), min_lr={min_lr} >= 0 and "
+                             f"momentum_saturate_epoch={momentum_saturate_epoch} >= 1 (code: 1.000004, 1e-6, 250).")
         self.discriminator = MaxoutDiscriminator(data_shape, discriminator_hidden, maxout_pieces, dropout)
         self.discriminator_steps = discriminator_steps
         self.generator_objective = losses.GENERATOR_LOSSES[generator_loss]
@@ -65,14 +101,34 @@ class GAN(DiscriminatorScores, GANModule):
             return [torch.optim.SGD(p, lr=self.hparams.lr, momentum=self.hparams.momentum) for p in params]
         return [torch.optim.Adam(p, lr=self.hparams.lr, betas=(self.hparams.momentum, 0.999)) for p in params]
 
+    def sgd_schedule(self, minibatches: int, epoch: int) -> tuple[float, float]:
+        """(learning rate, momentum) of the code's SGD schedule after ``minibatches`` minibatches, in ``epoch``
+        (0-based): pylearn2's ExponentialDecay (per minibatch) and MomentumAdjustor (per epoch, start 1)."""
+        hp = self.hparams
+        lr = max(hp.lr / hp.lr_decay ** minibatches, hp.min_lr) if hp.lr_decay > 1 else hp.lr
+        span = hp.momentum_saturate_epoch - 1
+        progress = 1.0 if span == 0 else min(max(epoch / span, 0.0), 1.0)  # epoch e + 1 is pylearn2's count
+        return lr, hp.momentum + progress * (hp.final_momentum - hp.momentum)
+
+    def apply_sgd_schedule(self, *optimizers) -> None:
+        """Set every SGD optimizer's learning rate and momentum for this minibatch (the count of D updates, one per
+        minibatch, and the epoch: both survive checkpoints, so a resumed run continues the schedule)."""
+        lr, momentum = self.sgd_schedule(int(self.discriminator_updates), self.current_epoch)
+        for opt in optimizers:
+            for group in getattr(opt, "optimizer", opt).param_groups:
+                group["lr"], group["momentum"] = lr, momentum
+
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]
         g_opt, d_opt = self.optimizers()
+        if self.hparams.optimizer == "sgd":
+            self.apply_sgd_schedule(g_opt, d_opt)
         # Algorithm 1, inner loop: a minibatch of m noise samples and m examples; ascend
         # (1/m) Σ [log D(x) + log(1 - D(G(z)))] with respect to D
         fake = self.generator(self.noise(len(real)))
         with self.toggled_optimizer(d_opt):
             loss_d = losses.minimax_discriminator(self.discriminator(real), self.discriminator(fake.detach()))
+            loss_d = self.hparams.discriminator_loss_scale * loss_d
             self.step(d_opt, loss_d, "loss/discriminator", "discriminator")
         if not self.generator_turn(self.discriminator_steps):  # "for k steps" of D before each step of G
             return

@@ -2,11 +2,22 @@
 
 Eq. 6: min_{G,Q} max_D V_InfoGAN(D, G, Q) = V(D, G) - λ L_I(G, Q), with the variational lower bound (Eq. 5)
 L_I(G, Q) = E_{c~P(c), x~G(z,c)}[log Q(c|x)] + H(c) <= I(c; G(z, c)).
-MNIST setting (Sec. 7, Appendix C.1): z of 62 noise units, one categorical code Cat(K = 10) and two continuous
-codes U(-1, 1); Q shares D's trunk and adds its own head (zoo.nets.infogan); λ = 1 for the categorical code (the
-paper uses a smaller λ for continuous codes, whose L_I involves a differential entropy; we take 0.1 and model
-Q(c_cont|x) as a unit-variance Gaussian, as the authors' code does); Adam with learning rate 2e-4 for D and 1e-3
+MNIST setting (Sec. 7, Appendix C.1): 62 noise units, one categorical code Cat(K = 10) and two continuous codes
+U(-1, 1); Q shares D's trunk and adds its own head (zoo.nets.infogan); Adam with learning rate 2e-4 for D and 1e-3
 for G, β1 = 0.5. The categorical bound approaches H(c) = ln 10 ≈ 2.30 when Q recovers the category from G's image.
+
+What the paper leaves open follows the authors' run (openai/InfoGAN, launchers/run_mnist_exp.py with
+infogan/algos/infogan_trainer.py and infogan/misc/distributions.py):
+
+- z ~ U(-1, 1)^62: the run's latent spec is ``Uniform(62)``, whose prior is ``tf.random_uniform(minval=-1,
+  maxval=1)``; ``noise="normal"`` draws N(0, 1) instead (this zoo's earlier choice).
+- λ = 1 for the continuous codes too: Sec. 6 notes that a smaller λ is "typically used" for continuous codes, but
+  Appendix C sets λ = 1 unless noted otherwise (MNIST notes nothing), and the run passes ``info_reg_coeff=1.0``, which
+  the trainer applies to the continuous term as to the categorical one. ``continuous_weight=0.1`` is this zoo's
+  earlier choice. Q(c_cont|x) is a Gaussian of unit variance around Q's output, as in the run
+  (``Uniform(1, fix_std=True)``).
+- G's update draws fresh z and codes: the trainer's prior is a sampling op of the graph, evaluated anew by the
+  discriminator's and the generator's ``sess.run``; ``fresh_generator_codes=False`` reuses the D step's G(z, c).
 """
 from __future__ import annotations
 
@@ -27,21 +38,26 @@ class InfoGAN(GANModule):
 
     Args:
         noise_dim: incompressible noise z (paper: 62).
+        noise: prior of z, "uniform" U(-1, 1) (authors' run) or "normal" N(0, 1).
         categories: size of the categorical code (paper: 10).
         continuous_codes: number of U(-1, 1) codes (paper: 2).
         channels: image channels (28x28 images).
         width: base channels of the convolutions (paper: 64).
         fc_units: width of the fully connected layers of G and of D's trunk (paper: 1024).
         info_weight: λ of the categorical code (paper: 1).
-        continuous_weight: λ of the continuous codes (paper: "smaller"; 0.1).
+        continuous_weight: λ of the continuous codes (Appendix C and the authors' run: 1; this zoo's earlier 0.1).
+        fresh_generator_codes: G's update draws its own z and codes (authors' trainer) instead of reusing the D
+            step's.
         generator_lr / discriminator_lr: Adam learning rates (paper: 1e-3 / 2e-4); Q trains with D's optimiser.
         betas: Adam (β1, β2) (paper: β1 = 0.5).
     """
 
     def __init__(self, noise_dim: int = 62, categories: int = 10, continuous_codes: int = 2, channels: int = 1,
-                 width: int = 64, fc_units: int = 1024, info_weight: float = 1.0, continuous_weight: float = 0.1, generator_lr: float = 1e-3,
+                 width: int = 64, fc_units: int = 1024, noise: str = "uniform", info_weight: float = 1.0,
+                 continuous_weight: float = 1.0, fresh_generator_codes: bool = True, generator_lr: float = 1e-3,
                  discriminator_lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999),
                  ema_decay: float | None = None, sample_every_n_steps: int = 500) -> None:
+        losses.check_choice("noise", noise, ("uniform", "normal"))
         if categories < 2:
             raise ValueError(f"categories={categories} must be at least 2.")
         latent_dim = noise_dim + categories + continuous_codes
@@ -56,9 +72,15 @@ class InfoGAN(GANModule):
         """G's input [z, one_hot(category), continuous]."""
         return torch.cat([z, F.one_hot(category, self.categories).float(), continuous], dim=1)
 
+    def draw_noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """z: U(-1, 1)^noise_dim (authors' run) or N(0, I) (``noise="normal"``)."""
+        if self.hparams.noise == "normal":
+            return self.draw(torch.randn, (n, self.noise_dim), generator)
+        return self.draw(torch.rand, (n, self.noise_dim), generator) * 2 - 1
+
     def draw_codes(self, n: int, generator: torch.Generator | None = None) -> tuple[Tensor, Tensor, Tensor]:
-        """z ~ N(0, I)^62, category ~ Cat(K) uniform, continuous ~ U(-1, 1): the prior P(c) of the paper."""
-        z = self.draw(torch.randn, (n, self.noise_dim), generator)
+        """z from ``draw_noise``, category ~ Cat(K) uniform, continuous ~ U(-1, 1): the prior P(c) of the paper."""
+        z = self.draw_noise(n, generator)
         category = (self.draw(torch.rand, (n,), generator) * self.categories).long().clamp_(max=self.categories - 1)
         continuous = self.draw(torch.rand, (n, self.continuous_codes), generator) * 2 - 1
         return z, category, continuous
@@ -92,7 +114,11 @@ class InfoGAN(GANModule):
             info_d, _ = self.information_loss(q_out, category, continuous)
             loss_d = losses.minimax_discriminator(self.discriminator(real), logits_fake)
             self.step(d_opt, loss_d + info_d, "loss/discriminator", "discriminator")
-        # G: non-saturating V plus -λ L_I (Eq. 6: G also maximises the information its images carry)
+        # G: non-saturating V plus -λ L_I (Eq. 6: G also maximises the information its images carry), on fresh
+        # z and codes as in the authors' trainer (its prior is sampled anew for the generator's update)
+        if self.hparams.fresh_generator_codes:
+            z, category, continuous = self.draw_codes(len(real))
+            fake = self.generator(self.latent(z, category, continuous))
         with self.toggled_optimizer(g_opt):
             logits_fake, q_out = self.discriminator.forward_with_codes(fake)
             info_g, mutual_information = self.information_loss(q_out, category, continuous)
@@ -147,7 +173,7 @@ class InfoGAN(GANModule):
         if not 0 <= code < self.continuous_codes:
             raise ValueError(f"code={code} must lie in [0, {self.continuous_codes}).")
         rng = torch.Generator().manual_seed(seed)
-        z = self.draw(torch.randn, (self.categories, self.noise_dim), rng).repeat_interleave(steps, 0)
+        z = self.draw_noise(self.categories, rng).repeat_interleave(steps, 0)
         category = torch.arange(self.categories, device=self.device).repeat_interleave(steps)
         continuous = torch.zeros(self.categories * steps, self.continuous_codes, device=self.device)
         continuous[:, code] = torch.linspace(-span, span, steps, device=self.device).repeat(self.categories)

@@ -7,8 +7,21 @@ mixtures (Sec. 4, "MIX+GAN"):
 
     V(u, v) = Σ_i Σ_j u_i v_j φ(G_i, D_j),
 
-and each player's loss adds an entropy regulariser λ Σ_k p_k log p_k (= -λ H(p)) on its own weights, which keeps
-the mixture from collapsing onto one component (official code, PrincetonML/MIX-plus-GANs: T = 5, λ = 0.1).
+and each player's loss adds a regulariser on its own weights that keeps the mixture from collapsing onto one component.
+The default is the authors' (PrincetonML/MIX-plus-GANs, cifar10/train_mixgan.py: ``Gen_weights_entropy`` and
+``Disc_weights_entropy``, weight ``mix_entloss_weight`` 0.1, T = ``ng`` = ``nd`` = 5):
+
+    λ · (-(1/T) Σ_k log(p_k + 1e-6))       (``entropy_term="log_barrier"``)
+
+the cross-entropy from the uniform distribution to p, a barrier: it grows like -log p_k as a component's weight
+falls, and its gradient on that component's logit tends to -λ/T (descending it lifts the weight back) until p_k
+nears the 1e-6 offset. The zoo's earlier term, the negative entropy
+
+    λ · Σ_k p_k log p_k = -λ H(p)          (``entropy_term="negative_entropy"``)
+
+is smallest at the same uniform mixture, but its gradient on a dying component's logit, λ p_k (log p_k + H(p)),
+vanishes with p_k: once a component is nearly dead, the regulariser no longer brings it back. Both are 0 (up to
+1e-6) and constant for T = 1.
 The base objective is any of ``zoo.core.losses`` (the official code wraps DCGAN and WGAN); with "wasserstein" D's
 weights are clipped (WGAN). ``num_components=1`` is the plain GAN with the same networks, the fair baseline.
 Networks: DCGAN's (``architecture="dcgan"``, images) or MLPs (``"mlp"``, e.g. the 2-D toys).
@@ -31,6 +44,18 @@ ARCHITECTURES = ("dcgan", "mlp")
 def negative_entropy(logits: Tensor) -> Tensor:
     """Σ_k p_k log p_k with p = softmax(logits): -H(p), at least -log T (uniform) and at most 0 (one component)."""
     return (torch.softmax(logits, 0) * torch.log_softmax(logits, 0)).sum()
+
+
+def log_barrier(logits: Tensor, eps: float = 1e-6) -> Tensor:
+    """-(1/T) Σ_k log(p_k + eps) with p = softmax(logits): the authors' mixture-weight regulariser (train_mixgan.py).
+
+    About log T at the uniform mixture (its minimum), about -log(eps) (T - 1) / T ≈ 11.05 for T = 5 when one
+    component has all the weight.
+    """
+    return -torch.log(torch.softmax(logits, 0) + eps).mean()
+
+
+ENTROPY_TERMS = {"log_barrier": log_barrier, "negative_entropy": negative_entropy}
 
 
 def mixture_payoff(scores: Tensor, u: Tensor, v: Tensor) -> Tensor:
@@ -64,7 +89,8 @@ class MIXGAN(GANModule):
 
     Args:
         num_components: T, generators and discriminators (official default: 5).
-        entropy_weight: λ of the entropy regulariser on both mixtures (official default: 0.1).
+        entropy_weight: λ of the regulariser on both mixtures' weights (official default: 0.1).
+        entropy_term: "log_barrier" (official code: -(1/T) Σ log(p_k + 1e-6)) or "negative_entropy" (Σ p log p).
         objective: base objective from ``zoo.core.losses`` ("non_saturating", "minimax", "least_squares", "hinge",
             "wasserstein").
         architecture: "dcgan" (image_size, channels, widths) or "mlp" (data_shape, hidden widths).
@@ -74,7 +100,8 @@ class MIXGAN(GANModule):
         lr / betas: Adam for both players (DCGAN: 2e-4, (0.5, 0.999)).
     """
 
-    def __init__(self, num_components: int = 5, entropy_weight: float = 0.1, objective: str = "non_saturating",
+    def __init__(self, num_components: int = 5, entropy_weight: float = 0.1, entropy_term: str = "log_barrier",
+                 objective: str = "non_saturating",
                  architecture: str = "dcgan", image_size: int = 28, channels: int = 1,
                  data_shape: Sequence[int] = (2,), latent_dim: int = 100, generator_width: int = 64,
                  discriminator_width: int = 64, generator_hidden: Sequence[int] = (128, 128),
@@ -83,6 +110,7 @@ class MIXGAN(GANModule):
                  sample_every_n_steps: int = 500) -> None:
         losses.check_choice("objective", objective, losses.GENERATOR_LOSSES)
         losses.check_choice("architecture", architecture, ARCHITECTURES)
+        losses.check_choice("entropy_term", entropy_term, ENTROPY_TERMS)
         if num_components < 1:
             raise ValueError(f"num_components={num_components} must be a positive integer (official default: 5).")
         if entropy_weight < 0:
@@ -103,6 +131,7 @@ class MIXGAN(GANModule):
         self.discriminator_logits = nn.Parameter(torch.zeros(num_components))
         self.discriminator_loss = losses.DISCRIMINATOR_LOSSES[objective]
         self.generator_loss = losses.GENERATOR_LOSSES[objective]
+        self.weight_regularizer = ENTROPY_TERMS[entropy_term]
 
     # ------------------------------------------------------------------ mixture weights and sampling
     @property
@@ -159,9 +188,9 @@ class MIXGAN(GANModule):
             real_scores = [d(real) for d in self.discriminators]
             phi = torch.stack([torch.stack([self.discriminator_loss(real_scores[j], d(fake.detach()))
                                             for j, d in enumerate(self.discriminators)]) for fake in fakes])
-            # D's side: min over (D_j, v) of Σ_ij u_i v_j φ_D(G_i, D_j) - λ H(v), u held fixed
+            # D's side: min over (D_j, v) of Σ_ij u_i v_j φ_D(G_i, D_j) + λ R(v), u held fixed
             loss_d = mixture_payoff(phi, self.generator_weights.detach(), self.discriminator_weights)
-            loss_d = loss_d + self.hparams.entropy_weight * negative_entropy(self.discriminator_logits)
+            loss_d = loss_d + self.hparams.entropy_weight * self.weight_regularizer(self.discriminator_logits)
             self.step(d_opt, loss_d, "loss/discriminator", "discriminator")
         if self.hparams.clip_value:  # WGAN, Algorithm 1 line 7: keep each critic in a compact weight set
             with torch.no_grad():
@@ -172,9 +201,9 @@ class MIXGAN(GANModule):
         with self.toggled_optimizer(g_opt):
             phi = torch.stack([torch.stack([self.generator_loss(d(fake)) for d in self.discriminators])
                                for fake in fakes])
-            # G's side: min over (G_i, u) of Σ_ij u_i v_j φ_G(G_i, D_j) - λ H(u), v held fixed
+            # G's side: min over (G_i, u) of Σ_ij u_i v_j φ_G(G_i, D_j) + λ R(u), v held fixed
             loss_g = mixture_payoff(phi, self.generator_weights, self.discriminator_weights.detach())
-            loss_g = loss_g + self.hparams.entropy_weight * negative_entropy(self.generator.logits)
+            loss_g = loss_g + self.hparams.entropy_weight * self.weight_regularizer(self.generator.logits)
             self.step(g_opt, loss_g, "loss/generator", "generator")
         if T > 1:
             self.log_dict({f"weight/generator_{i}": w for i, w in enumerate(self.generator_weights.detach())})

@@ -3,15 +3,24 @@
 The generator G_θ is an LSTM policy over tokens; the discriminator D_φ a CNN that tells real sequences from
 generated ones. After maximum-likelihood pre-training of G and cross-entropy pre-training of D, G is trained by
 REINFORCE: the reward of token y_t is the action value Q(s = Y_{1:t-1}, a = y_t) of Eq. 4, the mean of D's
-"real" probability over N Monte-Carlo roll-outs that complete Y_{1:t} with a delayed copy G_β of the generator
-(D's score of Y_{1:T} itself at t = T). Between generator updates D is re-trained on fresh negatives.
+"real" probability over N Monte-Carlo roll-outs that complete Y_{1:t} with the roll-out policy G_β (D's score of
+Y_{1:T} itself at t = T). Between generator updates D is re-trained on fresh negatives. Algorithm 1 sets β ← θ after
+pre-training and again at the end of every round (g-steps, then d-steps): the roll-outs use the current generator.
 
-Defaults are the paper's synthetic experiment and its code (LantaoYu/SeqGAN): vocabulary 5,000, length 20,
-embedding and hidden 32, Adam 0.01 with gradient norm clipped at 5 for G (MLE and policy gradient), Adam 1e-4 and
-an L2 weight of 0.2 on D's output layer, 120 MLE epochs, N = 16 roll-outs, G_β ← 0.8 G_β + 0.2 G_θ after each
-generator update (the code's update rate 0.8; the embedding is copied, as in the code), 200 generator updates.
+Defaults are the paper's synthetic experiment and its code (LantaoYu/SeqGAN, sequence_gan.py): vocabulary 5,000,
+length 20, embedding and hidden 32, Adam 0.01 with gradient norm clipped at 5 for G (MLE and policy gradient), Adam
+1e-4 and an L2 weight of 0.2 on D's output layer, 120 MLE epochs, N = 16 roll-outs, 200 generator updates.
 The code pre-trains D for 50 rounds × 3 epochs and re-trains it for 5 rounds × 3 epochs between generator updates;
 here one D step is a data batch against as many fresh negatives, so those become 150 and 15 epochs of D steps.
+
+The roll-out policy: β ← θ after each round (``rollout_update_rate=0``, Algorithm 1). The code builds
+``ROLLOUT(generator, 0.8)`` and calls ``update_params()`` after each generator update, whose
+``update_recurrent_unit`` / ``update_output_unit`` would give G_β ← 0.8 G_β + 0.2 G_θ; but rollout.py builds its
+sampling graph (``gen_x``) once, in ``ROLLOUT.__init__``, from ``tf.identity`` reads of the generator's variables,
+and ``update_params`` only rebinds Python attributes to new tensors that ``gen_x`` never uses. So the code's
+roll-outs read the generator's current weights: the paper's rule, in effect (see also LantaoYu/SeqGAN issues #23,
+#28, #29). The delayed update the rate describes, with the embedding copied, stays available as
+``rollout_update_rate=0.8``.
 """
 from __future__ import annotations
 
@@ -72,9 +81,10 @@ def policy_gradient_loss(log_probs: Tensor, rewards: Tensor) -> Tensor:
 
 @torch.no_grad()
 def delayed_update(target: torch.nn.Module, source: torch.nn.Module, rate: float) -> None:
-    """G_β ← rate·G_β + (1 - rate)·G_θ for the LSTM and output layer; the embedding is copied (paper's code)."""
+    """G_β ← rate·G_β + (1 - rate)·G_θ for the LSTM and output layer, the embedding copied (the update that
+    rollout.py's ``update_params`` describes); ``rate=0`` is β ← θ exactly (Algorithm 1)."""
     for (name, b), theta in zip(target.named_parameters(), source.parameters()):
-        b.copy_(theta) if name.startswith("embedding") else b.lerp_(theta, 1.0 - rate)
+        b.copy_(theta) if rate == 0 or name.startswith("embedding") else b.lerp_(theta, 1.0 - rate)
 
 
 def clip_before_step(optimizer: torch.optim.Optimizer, args, kwargs, max_norm: float) -> None:
@@ -101,7 +111,8 @@ class SeqGAN(GANModule):
         adversarial_steps: policy-gradient updates of G (paper: 200); 0 trains the MLE baseline only.
         discriminator_steps: D steps after each generator update (paper: 5 × 3 epochs ≈ 15 × 156).
         num_rollouts: N, Monte-Carlo roll-outs per prefix (paper: 16).
-        rollout_update_rate: how much of G_β is kept at each update (paper's code: 0.8).
+        rollout_update_rate: how much of G_β is kept at each update: 0 is β ← θ (Algorithm 1, and in effect the
+            code); 0.8 is the delayed update rollout.py describes but never applies.
         generator_lr / discriminator_lr: Adam learning rates (paper's code: 0.01, 1e-4).
         grad_clip: global norm the generator's gradients are clipped to (paper's code: 5).
         reward_batch_size: sequences D scores at once during the roll-outs (memory only).
@@ -113,7 +124,7 @@ class SeqGAN(GANModule):
                  dropout: float = 0.25, l2_weight: float = 0.2, mle_epochs: int = 120,
                  pretrain_discriminator_steps: int = 150 * BATCHES_PER_EPOCH, adversarial_steps: int = 200,
                  discriminator_steps: int = 15 * BATCHES_PER_EPOCH, num_rollouts: int = 16,
-                 rollout_update_rate: float = 0.8, generator_lr: float = 0.01, discriminator_lr: float = 1e-4,
+                 rollout_update_rate: float = 0.0, generator_lr: float = 0.01, discriminator_lr: float = 1e-4,
                  grad_clip: float = 5.0, reward_batch_size: int = 512) -> None:
         # a sequence model has no z (its randomness is the token draws): latent_dim is a placeholder, no preview grid
         super().__init__(LSTMGenerator(vocab_size, embedding_dim, hidden_dim, seq_len, start_token), latent_dim=1,
@@ -125,7 +136,8 @@ class SeqGAN(GANModule):
         if num_rollouts < 1:
             raise ValueError(f"num_rollouts={num_rollouts} must be a positive integer (paper: 16).")
         if not 0.0 <= rollout_update_rate < 1.0:
-            raise ValueError(f"rollout_update_rate={rollout_update_rate} must lie in [0, 1) (paper's code: 0.8).")
+            raise ValueError(f"rollout_update_rate={rollout_update_rate} must lie in [0, 1) "
+                             f"(0: β ← θ, Algorithm 1).")
         self.discriminator = SequenceCNNDiscriminator(vocab_size, seq_len, discriminator_embedding_dim,
                                                       filter_sizes, num_filters, dropout)
         self.rollout_network = copy.deepcopy(self.generator).requires_grad_(False)  # G_β
@@ -186,14 +198,15 @@ class SeqGAN(GANModule):
 
     def policy_step(self, batch_size: int, g_opt) -> None:
         if int(self.policy_updates) == 0:
-            self.rollout_network.load_state_dict(self.generator.state_dict())   # line 5: β ← θ
+            self.rollout_network.load_state_dict(self.generator.state_dict())   # β ← θ after pre-training
         samples = self.generator.sample(batch_size)                   # line 7: Y_{1:T} ~ G_θ
         rewards = self.rewards(samples)                               # lines 8-10: Q(a = y_t; s = Y_{1:t-1}), Eq. 4
         with self.toggled_optimizer(g_opt):
             loss = policy_gradient_loss(self.generator(samples), rewards)   # line 11: ∇_θ J(θ) of Eq. 8
             self.step(g_opt, loss, "loss/policy", "generator")
         self.policy_updates += 1
-        delayed_update(self.rollout_network, self.generator, self.hparams.rollout_update_rate)  # β ← θ, delayed
+        # β ← θ, which closes the round (the d-steps that follow leave θ as it is); delayed if the rate is > 0
+        delayed_update(self.rollout_network, self.generator, self.hparams.rollout_update_rate)
         self.log("reward/mean", rewards.mean())
 
     def discriminator_step(self, real: Tensor, d_opt) -> None:

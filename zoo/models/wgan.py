@@ -9,8 +9,9 @@ optimum when the generator starts to follow it. Their critic is the DCGAN discri
 clipped too); on the 2-D toys both players are ReLU MLPs.
 
 One critic update per batch: each batch is one "sample {x⁽ⁱ⁾} ~ P_r" of the inner loop, and the generator
-updates once the schedule's number of critic updates since its last update is reached. Counting updates (the
-buffers of GANModule) keeps the schedule exact across epochs and resumed checkpoints.
+updates once the schedule's number of critic updates since its last update is reached, on a batch of noise of its
+own (Algorithm 1, line 9, after the critic's loop: "Sample {z⁽ⁱ⁾} ~ p(z) a batch of prior samples"). Counting
+updates (the buffers of GANModule) keeps the schedule exact across epochs and resumed checkpoints.
 """
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ class WGAN(GANModule):
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]                                        # line 3: {x⁽ⁱ⁾} ~ P_r, a batch of m examples
         g_opt, c_opt = self.optimizers()
-        fake = self.generator(self.noise(len(real)))            # line 4: {z⁽ⁱ⁾} ~ p(z); G(z) once per batch
+        fake = self.generator(self.noise(len(real)))            # line 4: {z⁽ⁱ⁾} ~ p(z)
         with self.toggled_optimizer(c_opt):
             # line 5: g_w ← ∇_w [(1/m) Σ f_w(x⁽ⁱ⁾) − (1/m) Σ f_w(g_θ(z⁽ⁱ⁾))], written as a loss to minimise
             loss_c = losses.wasserstein_critic(self.critic(real), self.critic(fake.detach()))
@@ -109,7 +110,8 @@ class WGAN(GANModule):
         self.log("wasserstein_estimate", -loss_c.detach(), prog_bar=True)
         if not self.generator_due():                           # line 2: "for t = 0, ..., n_critic" (schedule)
             return
+        fake = self.generator(self.noise(len(real)))           # line 9: a fresh batch {z⁽ⁱ⁾} ~ p(z) for G
         with self.toggled_optimizer(g_opt):
-            # lines 9-10: g_θ ← −∇_θ (1/m) Σ f_w(g_θ(z⁽ⁱ⁾)); θ ← θ − α·RMSProp(θ, g_θ)
+            # lines 10-11: g_θ ← −∇_θ (1/m) Σ f_w(g_θ(z⁽ⁱ⁾)); θ ← θ − α·RMSProp(θ, g_θ)
             loss_g = losses.wasserstein_generator(self.critic(fake))
             self.step(g_opt, loss_g, "loss/generator", "generator")

@@ -6,6 +6,7 @@ Adam with α = 1e-4, β₁ = 0, β₂ = 0.9, batch 64. No BatchNorm in the criti
 which makes the per-sample gradient penalty invalid); layer normalisation is the paper's recommended replacement.
 The one-sided penalty max(0, ‖∇‖ − 1)², which Sec. 4 ("Two-sided penalty") contrasts with the two-sided one, is an
 option. The authors' toy setting (gan_toy.py): 3×512 ReLU MLPs, λ = 0.1, batch 256, Adam (0.5, 0.9).
+The generator's update draws its own batch of noise (Algorithm 1, line 11), not the critic's last one.
 """
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ class WGANGP(GANModule):
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]                                          # line 3: x ~ P_r
         g_opt, c_opt = self.optimizers()
-        fake = self.generator(self.noise(len(real)))              # lines 3-5: z ~ p(z), x̃ ← G_θ(z), once per batch
+        fake = self.generator(self.noise(len(real)))              # lines 4-5: z ~ p(z), x̃ ← G_θ(z)
         with self.toggled_optimizer(c_opt):
             # line 7: L⁽ⁱ⁾ ← D_w(x̃) − D_w(x) + λ(‖∇_x̂ D_w(x̂)‖₂ − 1)², with x̂ ← εx + (1 − ε)x̃ (line 6)
             loss_w = losses.wasserstein_critic(self.critic(real), self.critic(fake.detach()))
@@ -75,7 +76,8 @@ class WGANGP(GANModule):
         self.log_dict({"wasserstein_estimate": -loss_w.detach(), "gradient_penalty": penalty.detach()})
         if not self.generator_turn(self.hparams.critic_steps):    # line 2: n_critic critic updates, then G
             return
+        fake = self.generator(self.noise(len(real)))              # line 11: a fresh batch {z⁽ⁱ⁾} ~ p(z)
         with self.toggled_optimizer(g_opt):
-            # lines 11-12: θ ← Adam(∇_θ (1/m) Σ −D_w(G_θ(z)), θ, α, β₁, β₂)
+            # line 12: θ ← Adam(∇_θ (1/m) Σ −D_w(G_θ(z)), θ, α, β₁, β₂)
             loss_g = losses.wasserstein_generator(self.critic(fake))
             self.step(g_opt, loss_g, "loss/generator", "generator")

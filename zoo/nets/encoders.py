@@ -7,6 +7,7 @@ import math
 from typing import Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from zoo.nets.mlp import MLP
@@ -54,25 +55,57 @@ class MLPEncoder(nn.Module):
 
 
 class JointDiscriminator(nn.Module):
-    """D(x, z): one logit per (x, z) pair, from an MLP on the concatenation [flatten(x), z].
+    """D(x, z): one logit per (x, z) pair from a LeakyReLU (slope 0.2) MLP.
+
+    Two wirings of z:
+
+    - ``z_layer=0`` (default): an MLP on the concatenation [flatten(x), z].
+    - ``z_layer=k`` (k >= 1): x alone enters the MLP and z is added to the pre-activation of hidden layer k through
+      its own linear map. ``z_layer=2, batch_norm=True`` is the BiGAN authors' MNIST discriminator (jeffdonahue/bigan,
+      net.py ``convnet(arch='mnist_mlp')`` with ``apply_cond``): h1 = LReLU(W1 x), h2 = LReLU(BN(W2 h1 + V z)),
+      logit = w·h2.
 
     Args:
         data_shape: shape of one example.
         latent_dim: size of z.
         hidden: hidden widths (BiGAN MNIST: 1024, 1024).
         dropout: dropout before each linear layer after the first (ALI uses dropout 0.2 in D).
+        z_layer: where z enters: 0 = with x at the input, k = added into hidden layer k (1-based).
+        batch_norm: BatchNorm on the hidden layers after the first (the authors' MNIST D; a linear layer followed by
+            BatchNorm has no bias).
     Shape:
         x (N, *data_shape), z (N, latent_dim) -> (N,).
     """
 
     def __init__(self, data_shape: Sequence[int], latent_dim: int, hidden: Sequence[int] = (1024, 1024),
-                 dropout: float = 0.2) -> None:
+                 dropout: float = 0.2, z_layer: int = 0, batch_norm: bool = False) -> None:
         super().__init__()
-        self.data_shape, self.latent_dim = tuple(data_shape), latent_dim
-        self.net = MLP(math.prod(self.data_shape) + latent_dim, hidden, 1, "leaky_relu", dropout=dropout)
+        self.data_shape, self.latent_dim, self.z_layer = tuple(data_shape), latent_dim, z_layer
+        hidden = tuple(hidden)
+        if not 0 <= z_layer <= len(hidden):
+            raise ValueError(f"z_layer={z_layer} must lie in [0, {len(hidden)}]: 0 feeds z with x at the input, k adds "
+                             f"it into hidden layer k of the {len(hidden)} (the BiGAN authors' MNIST D: 2).")
+        if z_layer == 0 and not batch_norm:  # the plain MLP on [x, z] (parameter names kept for saved models)
+            self.net = MLP(math.prod(self.data_shape) + latent_dim, hidden, 1, "leaky_relu", dropout=dropout)
+            return
+        widths = [math.prod(self.data_shape) + (latent_dim if z_layer == 0 else 0), *hidden]
+        norms = [batch_norm and i > 0 for i in range(len(hidden))]
+        self.linears = nn.ModuleList(nn.Linear(a, b, bias=not norm) for a, b, norm in zip(widths, hidden, norms))
+        self.norms = nn.ModuleList(nn.BatchNorm1d(b) if norm else nn.Identity() for b, norm in zip(hidden, norms))
+        self.z_projection = nn.Linear(latent_dim, hidden[z_layer - 1], bias=False) if z_layer else None
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(widths[-1], 1)
 
     def forward(self, x: Tensor, z: Tensor) -> Tensor:
         if tuple(x.shape[1:]) != self.data_shape or z.shape != (len(x), self.latent_dim):
             raise ValueError(f"{type(self).__name__} expects x of shape (N, {', '.join(map(str, self.data_shape))}) "
                              f"and z of shape (N, {self.latent_dim}), got {tuple(x.shape)} and {tuple(z.shape)}.")
-        return self.net(torch.cat([x.flatten(1), z], 1)).squeeze(1)
+        if hasattr(self, "net"):
+            return self.net(torch.cat([x.flatten(1), z], 1)).squeeze(1)
+        h = x.flatten(1) if self.z_layer else torch.cat([x.flatten(1), z], 1)
+        for i, (linear, norm) in enumerate(zip(self.linears, self.norms)):
+            h = linear(self.dropout(h) if i else h)
+            if i + 1 == self.z_layer:
+                h = h + self.z_projection(z)           # the authors' apply_cond: z added before the normalisation
+            h = F.leaky_relu(norm(h), 0.2)
+        return self.head(self.dropout(h)).squeeze(1)
