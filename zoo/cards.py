@@ -54,8 +54,10 @@ def card_data(entry, results: dict | None):
     from huggingface_hub import EvalResult, ModelCardData
 
     dataset = entry.datasets[0] if entry.datasets else entry.dataset
+    protocol = (results or {}).get("protocol") or {}
+    split = protocol.get("reference_split") or protocol.get("split") or protocol.get("test") or entry.split  # measured on
     evals = [EvalResult(task_type=entry.task, dataset_type=dataset, dataset_name=entry.dataset,
-                        dataset_split=entry.split, metric_type=key, metric_name=METRIC_NAMES.get(key, key),
+                        dataset_split=split, metric_type=key, metric_name=METRIC_NAMES.get(key, key),
                         metric_value=round(value, 6))
              for key, value in numeric_results(results).items()]
     return ModelCardData(library_name="gan-zoo", license=entry.license, model_name=entry.name,

@@ -54,13 +54,17 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
     from zoo.checkpoints import load_checkpoint, training_record
 
     entry = declared(name)
-    run = Path(run) if run is not None else recipe_root_dir(entry)
+    default_run = recipe_root_dir(entry)
+    run = Path(run) if run is not None else default_run
+    fit = f"OMP_NUM_THREADS=1 zoo fit --config {entry.recipe}"
+    if run != default_run:  # trained into another folder: the commands say so
+        fit += f" --trainer.default_root_dir={run}"
     model = load_checkpoint(run)
     if hub.class_path(model) != entry.model_class:
         raise hub.ExportError(f"{run} holds a {hub.class_path(model)}, but entry {name!r} is a {entry.model_class}; "
                               f"pass the run of its recipe {entry.recipe}.")
     record = {**training_record(run), "recipe": entry.recipe,
-              "command": [f"OMP_NUM_THREADS=1 zoo fit --config {entry.recipe}", f"zoo ship {name}"],
+              "command": [fit, f"zoo ship {name}" + (f" --run {run}" if run != default_run else "")],
               "hardware": hardware or f"one thread of a {os.cpu_count()}-core {platform.machine()} CPU"}
     if train_seconds is not None:
         record["train_seconds"] = round(float(train_seconds), 1)
