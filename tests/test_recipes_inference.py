@@ -46,13 +46,3 @@ def test_mixgan_recipes(name, tmp_path):
     assert isinstance(model, MIXGAN)
     assert (model.hparams.num_components, model.hparams.entropy_weight) == (5, 0.1)
     assert len(model.generator.components) == len(model.discriminators) == 5
-
-
-def test_inference_entries_name_real_classes_and_recipes():
-    from zoo import hub
-    from zoo.entries import inference
-
-    for entry in inference.ENTRIES:
-        assert hub.import_class(entry.model_class).__name__ == entry.model_class.rsplit(".", 1)[1]
-        assert (RECIPES.parent / entry.recipe).is_file(), entry.recipe
-        assert entry.metrics and entry.protocol and entry.checksums

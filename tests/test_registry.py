@@ -122,7 +122,7 @@ def test_hub_download_is_checked_against_the_checksums(entry_and_export, monkeyp
     tampered = tmp_path / "tampered"
     hub.export(DCGAN(image_size=28, channels=1, latent_dim=8, generator_width=8, discriminator_width=8), tampered)
     monkeypatch.setattr(registry, "download", lambda e, rev: tampered)
-    with pytest.raises(hub.ExportError, match="corrupt or tampered"):
+    with pytest.raises(hub.ExportError, match="corrupt, stale or tampered"):
         Zoo.load("tiny-dcgan")
 
 
@@ -136,7 +136,8 @@ def test_offline_error_says_where_it_looked(entry_and_export, monkeypatch, tmp_p
     with pytest.raises(FileNotFoundError) as err:
         Zoo.load("tiny-dcgan")
     message = str(err.value)
-    assert "$ZOO_HUB mirror" in message and "Hugging Face Hub zoo-test/tiny-dcgan" in message
+    assert "$ZOO_HUB" in message and "the repository's mirror" in message
+    assert "Hugging Face Hub zoo-test/tiny-dcgan" in message
     assert "zoo fit --config recipes/dcgan/mnist.yaml" in message
 
 

@@ -20,7 +20,7 @@ USAGE = {
                   "translated = model.translate(photos)            # A -> B",
                   "back = model.translate(translated, direction=\"BtoA\")  # two-way models"],
     "classify": ["import torch", "digits = torch.rand(8, 1, 28, 28) * 2 - 1  # MNIST-like images in [-1, 1]",
-                 "labels = model.classify(digits).argmax(1)"],
+                 "labels = model.classify(digits)  # (8,) predicted digits"],
     "encode": ["import torch", "features = model.encode(torch.rand(8, 1, 28, 28) * 2 - 1)"],
     "generate": ["tokens = model.generate(16)  # (16, seq_len) token ids"],
 }

@@ -31,7 +31,8 @@ PLANNED: tuple[ZooEntry, ...] = (
         data_terms="CMP Facade Database: research use.",
         evaluation={"kind": "translation", "dataset": "facades", "size": 64},
         paper_metrics={"fid (256 px)": 119.1},
-        training="The paper's losses and 100 + 100 epoch schedule with epochs of 100 iterations at 64x64.",
+        training="The paper's losses and 100 + 100 epoch schedule with epochs of 100 iterations (20,000 iterations at "
+                 "batch 1) at 64x64 with width-32 networks.",
         limitations="64x64 and narrow networks on a CPU budget."),
     ZooEntry(
         name="discogan-horse2zebra-64px", aliases=("discogan-horse2zebra",), model_class="zoo.models.discogan.DiscoGAN",
@@ -39,6 +40,7 @@ PLANNED: tuple[ZooEntry, ...] = (
         arxiv="1703.05192", dataset="horse2zebra, both directions (CPU-scaled: 64x64, width 16, batch 8)",
         split="trainA/trainB (1,067/1,334 images)", recipe="recipes/discogan/horse2zebra_cpu64.yaml",
         license="apache-2.0", datasets=("huggan/horse2zebra",), data_terms=IMAGENET_TERMS, evaluation=HORSE2ZEBRA,
-        training="The paper's reconstruction and GAN losses at 64x64, width-16 networks, batch 8.",
+        training="The paper's reconstruction and GAN losses at 64x64, width-16 networks, batch 8, 100 epochs of 100 "
+                 "iterations (10,000 iterations).",
         limitations="Narrow networks on a CPU budget."),
 )
