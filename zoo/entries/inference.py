@@ -24,9 +24,6 @@ ENTRIES: tuple[ZooEntry, ...] = (
         paper_metrics={"modes_covered (PacGAN Table 1, GAN)": 17.3}, training=MIX_TOY,
         limitations="A toy: 2-D points. One seed. Equal updates are not equal compute: the five pairs cost about "
                     "five times a single GAN per batch."),
-)
-
-PLANNED: tuple[ZooEntry, ...] = (
     ZooEntry(
         name="ali-grid", model_class="zoo.models.bigan.BiGAN", arxiv="1606.00704", license="apache-2.0",
         paper="Adversarially Learned Inference (ALI; BiGAN with a stochastic encoder)", dataset="grid of 25 Gaussians",
@@ -35,6 +32,9 @@ PLANNED: tuple[ZooEntry, ...] = (
         training="ALI's stochastic encoder and normal prior, 2x128 MLPs for G, E and D (BatchNorm in G and E), Adam "
                  "1e-3, 10,000 batches of 256.",
         limitations="A toy: 2-D points. One seed. PacGAN's ALI number is a mean over runs of its own architecture."),
+)
+
+PLANNED: tuple[ZooEntry, ...] = (
     ZooEntry(
         name="mixgan-mnist", **MIXGAN, dataset="MNIST", split="train", recipe="recipes/mixgan/mnist_cpu.yaml",
         datasets=MNIST, data_terms=MNIST_TERMS, evaluation=MNIST_FID,
