@@ -43,3 +43,18 @@ def record_updates(model, other: torch.nn.Module) -> list[tuple[str, bool, bool]
 
     model.step = step
     return calls
+
+
+def record_generator_and_critic_inputs(model):
+    """Record G's inputs and outputs and the critic's inputs, in call order."""
+    g_calls, critic_inputs = [], []
+    g_forward, c_forward = model.generator.forward, model.critic.forward
+
+    def generator(z):
+        out = g_forward(z)
+        g_calls.append((z.detach().clone(), out.detach().clone()))
+        return out
+
+    model.generator.forward = generator
+    model.critic.forward = lambda x: critic_inputs.append(x.detach().clone()) or c_forward(x)
+    return g_calls, critic_inputs

@@ -1,7 +1,8 @@
 """WGAN (Arjovsky et al. 2017): clipping, the critic schedule with the authors' warm-up, and who moves when."""
 import pytest
 import torch
-from tests.models.objective_helpers import fit, image_loader, record_updates, toy_loader
+from tests.models.objective_helpers import (fit, image_loader, record_generator_and_critic_inputs, record_updates,
+                                            toy_loader)
 
 from zoo.models.wgan import WGAN
 
@@ -83,21 +84,6 @@ def test_images_train_with_the_dcgan_critic():
 def test_bad_settings_are_refused(kwargs):
     with pytest.raises(ValueError):
         toy_wgan(**kwargs)
-
-
-def record_generator_and_critic_inputs(model):
-    """Record G's inputs and outputs and the critic's inputs, in call order."""
-    g_calls, critic_inputs = [], []
-    g_forward, c_forward = model.generator.forward, model.critic.forward
-
-    def generator(z):
-        out = g_forward(z)
-        g_calls.append((z.detach().clone(), out.detach().clone()))
-        return out
-
-    model.generator.forward = generator
-    model.critic.forward = lambda x: critic_inputs.append(x.detach().clone()) or c_forward(x)
-    return g_calls, critic_inputs
 
 
 def test_generator_update_draws_fresh_noise():

@@ -1,7 +1,8 @@
 """WGAN-GP (Gulrajani et al. 2017): n_critic, the penalty in the critic's loss, no BatchNorm, who moves when."""
 import pytest
 import torch
-from tests.models.objective_helpers import fit, image_loader, record_updates, toy_loader
+from tests.models.objective_helpers import (fit, image_loader, record_generator_and_critic_inputs, record_updates,
+                                            toy_loader)
 
 from zoo.core.regularizers import gradient_penalty
 from zoo.models.wgan_gp import WGANGP
@@ -60,16 +61,7 @@ def test_images_with_layer_norm_critic():
 def test_generator_update_draws_fresh_noise():
     # Algorithm 1, line 11: "Sample a batch of latent variables {z(i)} ~ p(z)" for G's update
     model = toy_wgan_gp(critic_steps=1, penalty_weight=0.0)
-    g_calls, critic_inputs = [], []
-    g_forward, c_forward = model.generator.forward, model.critic.forward
-
-    def generator(z):
-        out = g_forward(z)
-        g_calls.append((z.detach().clone(), out.detach().clone()))
-        return out
-
-    model.generator.forward = generator
-    model.critic.forward = lambda x: critic_inputs.append(x.detach().clone()) or c_forward(x)
+    g_calls, critic_inputs = record_generator_and_critic_inputs(model)
     fit(model, toy_loader(n=16, batch_size=16))  # one batch: one critic update, then one generator update
     assert int(model.discriminator_updates) == 1 and int(model.generator_updates) == 1
     (z_critic, fake_critic), (z_generator, fake_generator) = g_calls

@@ -38,6 +38,9 @@ ENTRIES: tuple[ZooEntry, ...] = (
         training="Nets at half the paper's widths, 8 epochs of 600 batches of 100.",
         limitations="Half-width nets and 8 epochs. The categorical code tends to split one digit pair (4 and 9) by "
                     "slant instead of by digit, which the matching error counts."),
+)
+
+PLANNED: tuple[ZooEntry, ...] = (
     ZooEntry(
         name="sgan-mnist-100", model_class="zoo.models.sgan.SGAN", verb="classify", arxiv="1606.03498",
         license="apache-2.0",
@@ -51,5 +54,3 @@ ENTRIES: tuple[ZooEntry, ...] = (
         limitations="45 epochs against the authors' 300. The export is the last epoch, not a selection on the test "
                     "error. One seed of the labelled draw."),
 )
-
-PLANNED: tuple[ZooEntry, ...] = ()
