@@ -15,9 +15,6 @@ ENTRIES: tuple[ZooEntry, ...] = (
         training="Maxout MLPs with the paper's structure, Adam 1e-3, 20 epochs of 250 batches of 256 (5,000 updates "
                  "of each player).",
         limitations="A toy: 2-D points, not images. Mode statistics vary between seeds; this is seed 0."),
-)
-
-PLANNED: tuple[ZooEntry, ...] = (
     ZooEntry(
         name="dcgan-digits", **DCGAN, dataset="scikit-learn digits", split="train", recipe="recipes/dcgan/digits.yaml",
         data_terms="scikit-learn's copy of the UCI optical recognition of handwritten digits data (CC BY 4.0).",
@@ -25,6 +22,9 @@ PLANNED: tuple[ZooEntry, ...] = (
         training="32-channel DCGAN nets, 100 epochs of 23 batches of 64, EMA of G (decay 0.999).",
         limitations="8x8 digits upsampled to 32x32: blurry by construction. The FID reference is the training split "
                     "itself (its first 500 images; the set has no larger held-out split)."),
+)
+
+PLANNED: tuple[ZooEntry, ...] = (
     ZooEntry(
         name="gan-mnist", **GAN, dataset="MNIST", split="train", recipe="recipes/gan/mnist.yaml", datasets=MNIST,
         data_terms=MNIST_TERMS, evaluation=MNIST_FID, paper_metrics={LUCIC: 6.8},
