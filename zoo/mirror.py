@@ -71,12 +71,13 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
     if resumed:
         record["resumed"] = resumed
     folder = hub.export(model, root / name, name=name, training=record, weights_dtype=weights_dtype)
+    stored = hub.load_folder(folder)  # figure and metrics come from the weights as stored
     if entry.verb == "translate":
-        translation_figure(hub.load_folder(folder), entry.evaluation, folder / hub.SAMPLES)
+        translation_figure(stored, entry.evaluation, folder / hub.SAMPLES)
     elif entry.evaluation.get("kind") == "modes":
-        toy_figure(hub.load_folder(folder), entry.evaluation, folder / hub.SAMPLES)
+        toy_figure(stored, entry.evaluation, folder / hub.SAMPLES)
     if evaluate:
-        evaluate_folder(folder, entry)
+        evaluate_folder(folder, entry, stored)
     write_card(folder, entry)
     return folder
 
@@ -125,13 +126,14 @@ def translation_figure(model, spec: dict, path: Path, n: int = 8) -> Path:
     return path
 
 
-def evaluate_folder(folder: Path, entry: ZooEntry) -> dict:
-    """Measure the entry's headline metrics on the weights as stored in ``folder`` into its results.json."""
+def evaluate_folder(folder: Path, entry: ZooEntry, model=None) -> dict:
+    """Measure the entry's headline metrics on the weights as stored in ``folder`` (``model``: already loaded from
+    it) into its results.json."""
+    from zoo.metrics.evaluate import write_results
     from zoo.metrics.protocols import evaluate_spec
 
-    model = hub.load_folder(folder)
-    results = evaluate_spec(model, entry.evaluation)
-    hub.write_text_atomic(folder / hub.RESULTS, json.dumps(results, indent=2) + "\n")
+    results = evaluate_spec(model if model is not None else hub.load_folder(folder), entry.evaluation)
+    write_results(results, folder / hub.RESULTS)
     return results
 
 
