@@ -109,8 +109,10 @@ def test_one_batch_updates_d_then_g_with_halved_d_loss():
 
 
 def test_learning_rate_constant_then_linear_to_zero():
-    assert [linear_decay(3, 2)(e) for e in range(6)] == [1, 1, 1, 1, 0.5, 0]
-    assert [round(linear_decay(100, 100)(e), 6) for e in (0, 99, 100, 150, 199)] == [1, 1, 1, 0.5, 0.01]
+    # exactly n_epochs at the full rate (the paper's "first 100 epochs"), then the authors' code's lambda_rule
+    assert [round(linear_decay(3, 2)(e), 6) for e in range(6)] == [1, 1, 1, round(2 / 3, 6), round(1 / 3, 6), 0]
+    assert [round(linear_decay(100, 100)(e), 6) for e in (0, 99, 100, 150, 199, 200)] == \
+        [1, 1, round(100 / 101, 6), round(50 / 101, 6), round(1 / 101, 6), 0]
     lrs = []
 
     class Record(L.Callback):
@@ -119,7 +121,8 @@ def test_learning_rate_constant_then_linear_to_zero():
 
     model = tiny(n_epochs=2, n_epochs_decay=2, lr=1e-3)
     trainer = fit(model, batches=1, epochs=4, callbacks=[Record()])
-    assert [round(g, 9) for g, d in lrs] == [1e-3, 1e-3, 1e-3, 5e-4] and all(g == d for g, d in lrs)
+    assert [round(g, 9) for g, d in lrs] == [1e-3, 1e-3, round(2e-3 / 3, 9), round(1e-3 / 3, 9)]
+    assert all(g == d for g, d in lrs)
     assert trainer.optimizers[0].param_groups[0]["lr"] == 0.0  # zero once the last decay epoch has ended
 
 

@@ -22,8 +22,10 @@ def linear_decay(n_epochs: int, n_epochs_decay: int):
 
     Isola et al. 2017 / Zhu et al. 2017: "keep the same learning rate for the first 100 epochs and linearly decay
     the rate to zero over the next 100 epochs". Epoch e (0-based) trains with factor
-    min(1, (n_epochs + n_epochs_decay - e) / n_epochs_decay), so the rate would reach exactly 0 at the end of the
-    last epoch.
+    1 - max(0, e + 1 - n_epochs) / (n_epochs_decay + 1): exactly ``n_epochs`` epochs at the full rate, the first
+    decayed epoch at n_epochs_decay / (n_epochs_decay + 1), the last at 1 / (n_epochs_decay + 1), and 0 once the
+    schedule has ended. This is the ``lambda_rule`` of the authors' code (pytorch-CycleGAN-and-pix2pix,
+    ``networks.get_scheduler`` with ``epoch_count`` 1, stepped after each epoch), so paper and code agree.
     """
     if n_epochs < 0 or n_epochs_decay < 0:
         raise ValueError(f"n_epochs={n_epochs}, n_epochs_decay={n_epochs_decay} must be >= 0.")
@@ -31,7 +33,7 @@ def linear_decay(n_epochs: int, n_epochs_decay: int):
     def factor(epoch: int) -> float:
         if n_epochs_decay == 0:
             return 1.0
-        return max(0.0, min(1.0, (n_epochs + n_epochs_decay - epoch) / n_epochs_decay))
+        return max(0.0, 1.0 - max(0, epoch + 1 - n_epochs) / (n_epochs_decay + 1))
 
     return factor
 
