@@ -1,6 +1,7 @@
 """Exact resume: ``zoo fit`` stopped and resumed with ``--ckpt_path last`` ends with the weights, optimizer states,
 loop counters and RNG state of the same run made in one go, mid-epoch and at an epoch boundary; the training
-loaders shuffle like plain shuffled DataLoaders and resume mid-epoch."""
+loaders shuffle like plain shuffled DataLoaders and resume mid-epoch; CycleGAN's image history pools resume with the
+images they held."""
 from __future__ import annotations
 
 import textwrap
@@ -41,9 +42,35 @@ RECIPE = textwrap.dedent("""
 """)
 
 
-def fit(tmp_path, run: str, *args: str) -> dict:
+# CycleGAN on 4 + 4 random 20 px images cropped to 16 px, batches of 1: 4 batches (8 optimizer steps, G then D) per
+# epoch; pools of 3 images, so they are full after 3 batches and swap images from then on
+CYCLEGAN_RECIPE = textwrap.dedent("""
+    seed_everything: 0
+    model:
+      class_path: zoo.models.cyclegan.CycleGAN
+      init_args:
+        n_blocks: 1
+        generator_width: 4
+        discriminator_width: 4
+        discriminator_layers: 2
+        pool_size: 3
+        n_epochs: 1
+        n_epochs_decay: 2
+        sample_every_n_steps: 0
+        num_fixed_samples: 0
+    data:
+      class_path: zoo.data.translation.UnpairedImageDataModule
+      init_args:
+        load_size: 20
+        crop_size: 16
+        batch_size: 1
+        cache: true
+""") + RECIPE[RECIPE.index("trainer:"):]  # the same trainer settings
+
+
+def fit(tmp_path, run: str, *args: str, recipe_text: str = RECIPE) -> dict:
     recipe = tmp_path / "recipe.yaml"
-    recipe.write_text(RECIPE)
+    recipe.write_text(recipe_text)
     main(["fit", "--config", str(recipe), f"--trainer.default_root_dir={tmp_path / run}", *args])
     return torch.load(tmp_path / run / "checkpoints" / "last.ckpt", weights_only=True)
 
@@ -80,6 +107,33 @@ def test_resumed_fit_by_epochs_is_the_uninterrupted_fit(tmp_path):
     resumed = fit(tmp_path, "resumed", "--trainer.max_epochs=3", "--ckpt_path=last")
     assert one_go["global_step"] == 18
     assert_same_run(one_go, resumed)
+
+
+def unpaired_images(folder, n: int = 4, size: int = 20) -> None:
+    from PIL import Image
+
+    generator = torch.Generator().manual_seed(0)
+    for split in ("trainA", "trainB", "testA", "testB"):
+        (folder / split).mkdir(parents=True)
+        for i in range(n):
+            pixels = torch.randint(256, (size, size, 3), dtype=torch.uint8, generator=generator)
+            Image.fromarray(pixels.numpy()).save(folder / split / f"{i}.png")
+
+
+def test_resumed_cyclegan_continues_with_the_image_pools_it_had(tmp_path):
+    unpaired_images(tmp_path / "data")
+    data = f"--data.init_args.root={tmp_path / 'data'}"
+    one_go = fit(tmp_path, "one_go", "--trainer.max_steps=20", data, recipe_text=CYCLEGAN_RECIPE)
+    fit(tmp_path, "resumed", "--trainer.max_steps=10", data, recipe_text=CYCLEGAN_RECIPE)  # mid-epoch 1, pools full
+    resumed = fit(tmp_path, "resumed", "--trainer.max_steps=20", "--ckpt_path=last", data, recipe_text=CYCLEGAN_RECIPE)
+    assert one_go["global_step"] == 20
+    assert_same_run(one_go, resumed)  # the discriminators saw the same pooled images
+    pools, again = one_go["zoo_image_pools"], resumed["zoo_image_pools"]
+    assert set(pools) == set(again) == {"pool_a", "pool_b"}
+    for name, pool in pools.items():
+        assert len(pool["images"]) == 3
+        assert all(torch.equal(a, b) for a, b in zip(pool["images"], again[name]["images"]))
+    assert not any("pool" in key for key in one_go["state_dict"])  # checkpoint-only: never in an export
 
 
 # ---------------------------------------------------------------------------------------------- the loaders

@@ -3,11 +3,21 @@
 The discriminator is updated with a mix of the newest generated images and ones generated earlier, which reduces
 model oscillation. Once the pool holds ``size`` images, each new image is, with probability 1/2, swapped for a
 stored one (which is returned instead); otherwise it is returned as is and the pool is left unchanged.
+
+An exact resume needs the stored images: a resumed run whose pools start empty feeds its discriminators other
+images than the uninterrupted run. ``ImagePoolCheckpoint`` keeps them in the Lightning checkpoint only; the pool is
+no part of the module's ``state_dict``, so exports (``model.safetensors``) hold the networks alone. The coin flips
+and choices come from the global torch RNG unless a generator is passed, and ``GANModule`` restores that RNG
+from the checkpoint (``zoo.core.resume``).
 """
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import Tensor
+
+CHECKPOINT_KEY = "zoo_image_pools"
 
 
 class ImagePool:
@@ -32,10 +42,12 @@ class ImagePool:
 
         Args:
             images: (N, C, H, W) freshly generated images (they are stored detached).
-            generator: torch RNG for the coin flips and choices (CPU), for reproducible tests.
+            generator: torch RNG for the coin flips and choices (CPU); None draws from the global torch RNG.
         """
         if self.size == 0:
             return images.detach()
+        if self.images and self.images[0].device != images.device:  # restored from a run on another device
+            self.images = [image.to(images.device) for image in self.images]
         out = []
         for image in images.detach():
             if len(self.images) < self.size:  # fill the pool first, returning the new image
@@ -48,3 +60,41 @@ class ImagePool:
             else:  # return the new image, pool unchanged
                 out.append(image)
         return torch.stack(out)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The stored images, in order (their slots decide which one a later swap replaces), as plain tensors."""
+        return {"size": self.size, "images": list(self.images)}  # never changed in place: no copies
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        images = list(state["images"])
+        if len(images) > self.size:
+            raise ValueError(f"the saved pool holds {len(images)} images but this pool's size is {self.size}; "
+                             f"resume with the size it was saved with (pool_size={state.get('size')}).")
+        self.images = images
+
+
+def image_pools(model: Any) -> dict[str, ImagePool]:
+    """The pools held as attributes of ``model``, by attribute name."""
+    return {name: value for name, value in vars(model).items() if isinstance(value, ImagePool)}
+
+
+class ImagePoolCheckpoint:
+    """LightningModule mixin (listed before the module's base): every ``ImagePool`` attribute is saved in the
+    Lightning checkpoint under ``"zoo_image_pools"`` and restored from it, so a resumed run continues with the
+    history the interrupted one had. Checkpoints written before pools were saved load with empty pools, which
+    refill in ``size`` updates, as such a resume always did."""
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        super().on_save_checkpoint(checkpoint)
+        checkpoint[CHECKPOINT_KEY] = {name: pool.state_dict() for name, pool in image_pools(self).items()}
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        super().on_load_checkpoint(checkpoint)
+        saved, pools = checkpoint.get(CHECKPOINT_KEY), image_pools(self)
+        if saved is None:
+            return
+        if set(saved) != set(pools):
+            raise ValueError(f"the checkpoint holds image pools {sorted(saved)} but {type(self).__name__} has "
+                             f"{sorted(pools)}; resume it with the model class it was saved from.")
+        for name, state in saved.items():
+            pools[name].load_state_dict(state)

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from zoo.core import losses
-from zoo.core.image_pool import ImagePool
+from zoo.core.image_pool import ImagePool, ImagePoolCheckpoint
 from zoo.core.translation import TwoWayTranslationModule
 from zoo.nets.patchgan import PatchGANDiscriminator
 from zoo.nets.resnet import ResNetGenerator
@@ -30,7 +30,7 @@ def least_squares_generator_loss(fake_logits: Tensor) -> Tensor:
     return F.mse_loss(fake_logits, torch.ones_like(fake_logits))
 
 
-class CycleGAN(TwoWayTranslationModule):
+class CycleGAN(ImagePoolCheckpoint, TwoWayTranslationModule):
     """CycleGAN with the paper's networks, losses and optimiser; ``translate(x)`` is A -> B, ``"BtoA"`` the reverse.
 
     Args:
@@ -59,7 +59,7 @@ class CycleGAN(TwoWayTranslationModule):
         self.generator_ba = ResNetGenerator(channels, channels, generator_width, n_blocks)  # F: B -> A
         self.discriminator_a = PatchGANDiscriminator(channels, discriminator_width, discriminator_layers, "instance")
         self.discriminator_b = PatchGANDiscriminator(channels, discriminator_width, discriminator_layers, "instance")
-        # one history per discriminator, of images generated for its domain (not saved: it is refilled in 50 steps)
+        # one history per discriminator, of images generated for its domain (in checkpoints, not in exports)
         self.pool_a, self.pool_b = ImagePool(pool_size), ImagePool(pool_size)
 
     def configure_optimizers(self):
