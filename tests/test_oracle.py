@@ -65,3 +65,26 @@ def test_data_module_draws_the_training_set(oracle):
     assert tokens.shape == (10, 20) and tokens.dtype == torch.int64 and (labels == -1).all()
     again = OracleDataModule(oracle_root(), num_sequences=100, batch_size=10)
     torch.testing.assert_close(dm.dataset("train").tensors[0], again.dataset("train").tensors[0])
+
+
+def test_learning_curve_is_written_into_the_run_folder(oracle, tmp_path):
+    import json
+
+    import lightning as L
+
+    from zoo.metrics.oracle import OracleNLLCallback
+    from zoo.models.seqgan import SeqGAN
+
+    torch.manual_seed(0)
+    model = SeqGAN(embedding_dim=4, hidden_dim=4, discriminator_embedding_dim=4, filter_sizes=[2], num_filters=[4],
+                   mle_epochs=2, adversarial_steps=0)
+    data = OracleDataModule(str(oracle_root()), num_sequences=128, batch_size=64)
+    callback = OracleNLLCallback(oracle=oracle, num_samples=64, every_n_epochs=1)
+    trainer = L.Trainer(default_root_dir=tmp_path, max_epochs=3, logger=False, enable_checkpointing=False,
+                        enable_progress_bar=False, enable_model_summary=False, limit_val_batches=0,
+                        callbacks=[callback])
+    trainer.fit(model, data)
+    curve = json.loads((tmp_path / "nll_oracle.json").read_text())["curve"]
+    assert [row["phase"] for row in curve] == ["start", "mle", "mle"]
+    assert [row["mle_updates"] for row in curve] == [0, 2, 4]
+    assert all(math.isfinite(row["nll_oracle"]) for row in curve)

@@ -40,14 +40,15 @@ class OracleNLLCallback(L.Callback):
 
     Scores after every ``every_n_epochs`` epochs of maximum-likelihood pre-training and after every
     ``every_n_policy_updates`` adversarial generator updates (the paper tests every 5 of each), and once before
-    training. The curve is kept in ``history`` and, when ``path`` is given, rewritten there as JSON each time.
+    training. The curve is kept in ``history`` and rewritten as JSON each time to ``path``, by default
+``nll_oracle.json`` in the trainer's ``default_root_dir`` (so a recipe's run folder holds its curve).
 
     Args:
         oracle: the oracle LSTM; by default loaded from ``root`` (or $ZOO_DATA) when training starts.
         num_samples: sequences per score (paper: 10,000).
         every_n_epochs: epochs of MLE between scores.
         every_n_policy_updates: policy-gradient updates between scores.
-        path: optional JSON file for the curve.
+        path: JSON file for the curve (default: ``<default_root_dir>/nll_oracle.json``).
         root: data folder of the oracle when ``oracle`` is not given.
     """
 
@@ -67,9 +68,10 @@ class OracleNLLCallback(L.Callback):
                "wall_s": round(time.perf_counter() - self._start, 1)}
         self.history.append(row)
         module.log("nll_oracle", value)
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps({"protocol": ORACLE_PROTOCOL, "curve": self.history}, indent=1))
+        path = self.path or Path(trainer.default_root_dir) / "nll_oracle.json"
+        if trainer.is_global_zero:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"protocol": ORACLE_PROTOCOL, "curve": self.history}, indent=1))
 
     def on_train_start(self, trainer, module) -> None:
         if self.oracle is None:
