@@ -41,7 +41,7 @@ def data(shared_data, monkeypatch):
 
 @pytest.fixture
 def cheap_features(monkeypatch):
-    def pooled(batch, batch_size=100, device="cpu", progress=False):
+    def pooled(batch, batch_size=100, device="cpu", progress=False, network=None):
         x = images.to_uint8_rgb(batch if isinstance(batch, torch.Tensor) else torch.cat(list(batch))).float() / 255
         return F.adaptive_avg_pool2d(x.mean(1, keepdim=True), (8, 8)).flatten(1)  # (N, 64)
 

@@ -1,11 +1,14 @@
 """Metrics: FID/KID agree with torchmetrics used the default way, state their protocol, cache references, and IS
-refuses the classifier-less weights. Toy mode statistics follow PacGAN's definitions."""
+refuses the classifier-less weights. The folded Inception network gives torchmetrics' features. Toy mode statistics
+follow PacGAN's definitions."""
 import math
 
 import pytest
 import torch
+from torch import nn
 
 from zoo.metrics import images
+from zoo.metrics.inception import fold_batchnorm
 from zoo.metrics.toy import mode_statistics
 
 needs_weights = pytest.mark.skipif(not images.weights_path().is_file(),
@@ -20,16 +23,17 @@ def batch(n, seed, channels=1, size=28):
 def test_fid_equals_torchmetrics_default_and_states_protocol():
     from torchmetrics.image.fid import FrechetInceptionDistance
 
-    fake, real = batch(12, 0), batch(12, 1)
-    ours = images.image_metrics(fake, real, metrics=("fid", "kid"), kid_subset_size=6)
+    fake, real = batch(8, 0), batch(8, 1)
+    ours = images.image_metrics(fake, real, metrics=("fid", "kid"), kid_subset_size=4)
     default = FrechetInceptionDistance(feature=2048, feature_extractor_weights_path=str(images.weights_path()))
     default.update(images.to_uint8_rgb(real), real=True)
     default.update(images.to_uint8_rgb(fake), real=False)
-    assert ours["fid"] == pytest.approx(float(default.compute()), rel=1e-3)
+    assert ours["fid"] == pytest.approx(float(default.compute()), rel=1e-5)  # folded network: rounding only
     p = ours["protocol"]
-    assert p["num_fake"] == 12 and p["num_real"] == 12 and p["image_size"] == [1, 28, 28]
+    assert "folded" in p["inception_network"]
+    assert p["num_fake"] == 8 and p["num_real"] == 8 and p["image_size"] == [1, 28, 28]
     assert "2048" in p["feature_extractor"] and "299" in p["resize"] and "float64" in p["dtype"]
-    assert p["kid"]["subset_size"] == 6 and math.isfinite(ours["kid"])
+    assert p["kid"]["subset_size"] == 4 and math.isfinite(ours["kid"])
 
 
 @needs_weights
@@ -42,6 +46,31 @@ def test_reference_features_are_cached_by_key(monkeypatch):
     assert torch.equal(first, again) and calls == []
     with pytest.raises(ValueError, match="no cached statistics for reference 'other'"):
         images.reference_features(None, "other")
+    with pytest.raises(ValueError, match="no cached statistics"):  # each network caches its own features
+        images.reference_features(None, "unit-test-ref", network="torchmetrics")
+
+
+def test_fold_batchnorm_is_the_conv_then_batchnorm_in_eval_mode():
+    torch.manual_seed(0)
+    conv, bn = nn.Conv2d(3, 5, 3, stride=2, padding=1, bias=True).double(), nn.BatchNorm2d(5, eps=1e-3).double()
+    bn.running_mean.normal_(), bn.running_var.uniform_(0.5, 2), bn.weight.data.normal_(), bn.bias.data.normal_()
+    x = torch.randn(2, 3, 9, 9, dtype=torch.float64)
+    torch.testing.assert_close(fold_batchnorm(conv, bn)(x), bn.eval()(conv(x)), rtol=1e-12, atol=1e-12)
+
+
+@needs_weights
+def test_folded_inception_features_equal_torchmetrics_network():
+    x = batch(4, 3, channels=3, size=32)
+    folded, reference = images.features(x, network="folded"), images.features(x, network="torchmetrics")
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in images.inception(network="folded").modules())
+    assert ((folded - reference).abs().amax(1) / reference.abs().amax(1)).max() < 1e-4
+
+
+def test_unknown_inception_network_is_refused(monkeypatch):
+    with pytest.raises(ValueError, match=r"'fast'.*\['folded', 'torchmetrics'\].*ZOO_FID_NETWORK"):
+        images.image_metrics(batch(2, 0), batch(2, 1), network="fast")
+    monkeypatch.setenv("ZOO_FID_NETWORK", "torchmetrics")
+    assert images.network_name() == "torchmetrics" and images.network_name("folded") == "folded"
 
 
 @needs_weights

@@ -6,6 +6,10 @@ torchmetrics' FrechetInceptionDistance / KernelInceptionDistance fed with those 
 are extracted once and shared by both metrics, the network runs in channels-last under inference mode, and the
 reference split's statistics are computed once and cached on disk, keyed by reference, extractor and image size.
 
+By default the network is torchmetrics' with its BatchNorms folded into the convolutions (zoo.metrics.inception:
+the same forward code and weights, features within 1e-4 relative). ``network="torchmetrics"`` (or the environment
+variable ``ZOO_FID_NETWORK=torchmetrics``, e.g. for ``zoo eval``) runs torchmetrics' network unchanged, to check.
+
 The Inception Score is refused unless the extractor has a real classifier layer: a weights file rebuilt from a
 features-only copy of the network (no classifier) has a zero fc layer, which would print IS = 1.0 for anything.
 """
@@ -23,6 +27,11 @@ from torch import Tensor, nn
 EXTRACTOR = "torchmetrics NoTrainInceptionV3 'inception-v3-compat' pool3 (2048-d), weights inception-2015-12-05"
 WEIGHTS_FILE = "weights-inception-2015-12-05-6726825d.pth"
 SUPPORTED = ("fid", "kid", "is")
+NETWORKS = {
+    "folded": "torchmetrics' network with each BatchNorm folded into its convolution (float64 algebra, float32 "
+              "weights); features within 1e-4 relative of torchmetrics'",
+    "torchmetrics": "torchmetrics' network unchanged",
+}
 
 
 class MetricUnavailableError(RuntimeError):
@@ -35,12 +44,26 @@ def weights_path() -> Path:
     return Path(home) / "hub" / "checkpoints" / WEIGHTS_FILE
 
 
-_EXTRACTORS: dict[str, nn.Module] = {}
+_EXTRACTORS: dict[tuple[str, str], nn.Module] = {}
 
 
-def inception(device: str | torch.device = "cpu") -> nn.Module:
-    """The standard FID Inception network (shared per device), from the local torch hub cache only."""
-    key = str(device)
+def network_name(network: str | None = None) -> str:
+    """The Inception implementation to run: ``network``, else ``$ZOO_FID_NETWORK``, else "folded"."""
+    network = network or os.environ.get("ZOO_FID_NETWORK") or "folded"
+    if network not in NETWORKS:
+        raise ValueError(f"Inception network {network!r} is not known; expected one of {sorted(NETWORKS)} "
+                         "(as the `network` argument or the ZOO_FID_NETWORK environment variable).")
+    return network
+
+
+def inception(device: str | torch.device = "cpu", network: str | None = None) -> nn.Module:
+    """The standard FID Inception network (shared per device and network), from the local torch hub cache only.
+
+    Args:
+        device: where it runs.
+        network: "folded" (default: BatchNorm folded into the convolutions) or "torchmetrics" (unchanged).
+    """
+    key = (str(device), network_name(network))
     if key not in _EXTRACTORS:
         path = weights_path()
         if not path.is_file():
@@ -53,6 +76,10 @@ def inception(device: str | torch.device = "cpu") -> nn.Module:
 
         net = NoTrainInceptionV3(name="inception-v3-compat", features_list=["2048"],
                                  feature_extractor_weights_path=str(path))
+        if key[1] == "folded":
+            from zoo.metrics.inception import fold_inception
+
+            net = fold_inception(net)
         _EXTRACTORS[key] = net.to(device, memory_format=torch.channels_last).eval()
     return _EXTRACTORS[key]
 
@@ -70,9 +97,9 @@ def to_uint8_rgb(images: Tensor) -> Tensor:
 
 @torch.inference_mode()
 def features(images: Tensor | Iterable[Tensor], batch_size: int = 100,
-             device: str | torch.device = "cpu", progress: bool = False) -> Tensor:
+             device: str | torch.device = "cpu", progress: bool = False, network: str | None = None) -> Tensor:
     """2048-d pool3 features (float32, N x 2048) of images in [-1, 1] (a tensor or an iterable of batches)."""
-    net = inception(device)
+    net = inception(device, network)
     batches = images.split(batch_size) if isinstance(images, Tensor) else images
     out, done, start = [], 0, time.perf_counter()
     for batch in batches:
@@ -102,27 +129,31 @@ def cache_dir() -> Path:
     return Path(os.environ.get("ZOO_CACHE", "~/.cache/zoo")).expanduser() / "reference_stats"
 
 
-def _cache_file(reference_key: str) -> Path:
-    digest = hashlib.sha256(f"{reference_key}|{EXTRACTOR}".encode()).hexdigest()[:16]
+def _cache_file(reference_key: str, network: str) -> Path:
+    # torchmetrics' network keeps the key it always had; the folded one, whose features round differently, has its own
+    tag = "" if network == "torchmetrics" else f"|{network}"
+    digest = hashlib.sha256(f"{reference_key}|{EXTRACTOR}{tag}".encode()).hexdigest()[:16]
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in reference_key)
     return cache_dir() / f"{safe}-{digest}.safetensors"
 
 
 def reference_features(real: Tensor | None, reference_key: str | None, batch_size: int = 100,
-                       device: str | torch.device = "cpu", progress: bool = False) -> Tensor:
+                       device: str | torch.device = "cpu", progress: bool = False,
+                       network: str | None = None) -> Tensor:
     """Features of the reference images, read from the disk cache when ``reference_key`` was seen before.
 
-    The cache is keyed by the reference name and the extractor; the file also records the image size and count,
-    and a cached entry whose size or count differs from given images is recomputed.
+    The cache is keyed by the reference name, the extractor and the Inception network; the file also records the
+    image size and count, and a cached entry whose size or count differs from given images is recomputed.
     """
+    network = network_name(network)
     from safetensors import safe_open
     from safetensors.torch import save_file
 
     if reference_key is None:
         if real is None:
             raise ValueError("give the reference images, or a reference_key whose statistics are cached.")
-        return features(real, batch_size, device, progress)
-    path = _cache_file(reference_key)
+        return features(real, batch_size, device, progress, network)
+    path = _cache_file(reference_key, network)
     if path.is_file():
         with safe_open(str(path), "pt") as f:
             meta = f.metadata() or {}
@@ -131,11 +162,11 @@ def reference_features(real: Tensor | None, reference_key: str | None, batch_siz
                 return f.get_tensor("features")
     if real is None:
         raise ValueError(f"no cached statistics for reference {reference_key!r} at {path}; pass the real images.")
-    feats = features(real, batch_size, device, progress)
+    feats = features(real, batch_size, device, progress, network)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".partial")
     save_file({"features": feats.contiguous()}, str(tmp), metadata={
-        "reference": reference_key, "extractor": EXTRACTOR, "image_size": str(list(real.shape[1:])),
+        "reference": reference_key, "extractor": EXTRACTOR, "network": network, "image_size": str(list(real.shape[1:])),
         "count": str(len(real))})
     tmp.replace(path)
     return feats
@@ -178,7 +209,7 @@ def check_inception_score_valid() -> None:
 def image_metrics(fake: Tensor | Iterable[Tensor], real: Tensor | Iterable[Tensor] | None = None, *,
                   metrics: Sequence[str] = ("fid", "kid"), reference_key: str | None = None,
                   batch_size: int = 100, device: str | torch.device = "cpu", kid_subset_size: int = 1000,
-                  progress: bool = False) -> dict:
+                  progress: bool = False, network: str | None = None) -> dict:
     """FID / KID (and IS when valid) of generated images against reference images.
 
     Args:
@@ -189,6 +220,7 @@ def image_metrics(fake: Tensor | Iterable[Tensor], real: Tensor | Iterable[Tenso
         batch_size: images per Inception forward pass.
         device: where the Inception network runs.
         kid_subset_size: KID subset size (torchmetrics default 1000; capped at the sample counts).
+        network: the Inception implementation, "folded" (default, or ``$ZOO_FID_NETWORK``) or "torchmetrics".
     Returns:
         {"fid": ..., "kid": ..., "kid_std": ..., "protocol": {...}}.
     """
@@ -196,6 +228,7 @@ def image_metrics(fake: Tensor | Iterable[Tensor], real: Tensor | Iterable[Tenso
     unknown = sorted(set(metrics) - set(SUPPORTED))
     if unknown:
         raise ValueError(f"unknown metrics {unknown}; expected some of {SUPPORTED}.")
+    network = network_name(network)
     if "is" in metrics:
         check_inception_score_valid()
     if isinstance(real, Tensor):
@@ -206,8 +239,8 @@ def image_metrics(fake: Tensor | Iterable[Tensor], real: Tensor | Iterable[Tenso
         fake_tensor = fake
     else:
         fake_tensor = torch.cat(list(fake))
-    real_feats = reference_features(real, reference_key, batch_size, device, progress)
-    fake_feats = features(fake_tensor, batch_size, device, progress)
+    real_feats = reference_features(real, reference_key, batch_size, device, progress, network)
+    fake_feats = features(fake_tensor, batch_size, device, progress, network)
     out: dict = {}
     if "fid" in metrics:
         out["fid"] = fid_from_features(real_feats.double(), fake_feats.double())
@@ -215,6 +248,7 @@ def image_metrics(fake: Tensor | Iterable[Tensor], real: Tensor | Iterable[Tenso
         out["kid"], out["kid_std"] = kid_from_features(real_feats, fake_feats, kid_subset_size)
     out["protocol"] = {
         "feature_extractor": EXTRACTOR,
+        "inception_network": NETWORKS[network],
         "resize": "bilinear with antialias to 299x299 (torchmetrics default)",
         "input": "uint8 RGB from [-1, 1] images; grayscale repeated to 3 channels",
         "num_fake": len(fake_feats), "num_real": len(real_feats), "reference": reference_key or "given images",

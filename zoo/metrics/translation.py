@@ -47,7 +47,8 @@ def translate_all(model, x: Tensor, direction: str, batch_size: int = 16, **kwar
 
 def translation_metrics(model, spec: dict, progress: bool = False) -> tuple[dict, dict]:
     """Numbers and protocol of a validated ``{"kind": "translation", ...}`` spec."""
-    from zoo.metrics.images import EXTRACTOR, fid_from_features, image_metrics, reference_features
+    from zoo.metrics.images import (EXTRACTOR, NETWORKS, fid_from_features, image_metrics, network_name,
+                                    reference_features)
 
     dataset, size = spec["dataset"], spec["size"]
     inputs, targets, paired = test_split(dataset, size, spec["direction"], spec["num_images"])
@@ -96,7 +97,7 @@ def translation_metrics(model, spec: dict, progress: bool = False) -> tuple[dict
     mode = kwargs.get("mode", params["mode"].default if "mode" in params else None)
     protocol = {
         "test_set": test_set, "paired": paired, "num_inputs": len(inputs), "num_targets": len(targets),
-        "image_size": [3, size, size], "feature_extractor": EXTRACTOR,
+        "image_size": [3, size, size], "feature_extractor": EXTRACTOR, "inception_network": NETWORKS[network_name()],
         "resize": f"bicubic (PIL) to {size}x{size}, the training size; then bilinear antialiased to 299x299 "
                   "(torchmetrics)",
         "dtype": "float32 features, float64 statistics", "kid": "cubic polynomial kernel, 100 subsets of "
