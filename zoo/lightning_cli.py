@@ -26,10 +26,12 @@ def lightning_cli(args: list[str] | None = None, run: bool = True):
     from lightning.pytorch.cli import LightningCLI
 
     from zoo.core.callbacks import RunCheckpoint
+    from zoo.precision import CPUPrecisionCheck
 
     # any LightningModule (every GANModule, and the judge classifier zoo.models.classifier.DigitClassifier)
     return LightningCLI(L.LightningModule, L.LightningDataModule, subclass_mode_model=True, subclass_mode_data=True,
-                        trainer_defaults={"callbacks": [RunCheckpoint()]}, save_config_kwargs={"overwrite": True},
+                        trainer_defaults={"callbacks": [RunCheckpoint(), CPUPrecisionCheck()]},
+                        save_config_kwargs={"overwrite": True},
                         args=args, run=run)
 
 
