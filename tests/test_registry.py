@@ -23,10 +23,10 @@ def test_entry_names_are_unique():
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
 def test_every_entry_is_complete_and_consistent(entry):
-    from zoo.core.module import GANModule
+    from zoo.core.module import AdversarialModule
 
     required = ["name", "model_class", "paper", "dataset", "split", "recipe", "license", "origin"]
-    if issubclass(hub.import_class(entry.model_class), GANModule):
+    if issubclass(hub.import_class(entry.model_class), AdversarialModule):
         required.append("arxiv")  # every GAN entry implements a paper; the judge classifier is the zoo's own
     for f in required:
         assert getattr(entry, f), f"{entry.name}: {f} is empty"

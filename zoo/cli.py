@@ -49,6 +49,7 @@ def cmd_sample(ns) -> None:
 
     from zoo.outputs import check_device, check_image_file
     from zoo.registry import Zoo
+    from zoo.schema import offers
 
     if ns.n < 1 or ns.n > MAX_SAMPLES:
         raise ValueError(f"-n {ns.n}: zoo sample writes one grid image of 1 to {MAX_SAMPLES:,} samples. Pass a "
@@ -59,11 +60,11 @@ def cmd_sample(ns) -> None:
     output = check_image_file(ns.output, "-o")  # before any loading or sampling
     check_device(ns.device)
     model = Zoo.load(ns.model, device=ns.device)
-    if hasattr(model, "translate"):
+    if offers(model, "translate"):
         raise ValueError(f"{ns.model} is an image-to-image model ({type(model).__name__}): it translates images "
                          f"instead of drawing samples. Use `zoo translate {ns.model} IN_DIR OUT_DIR` (or "
                          f"model.translate(images) in Python).")
-    if not callable(getattr(model, "sample", None)):
+    if not offers(model, "sample"):
         raise ValueError(f"{ns.model} ({type(model).__name__}) does not draw samples; `zoo sample` takes a "
                          f"generative model (`zoo list` shows each entry's verb).")
     generator = torch.Generator().manual_seed(ns.seed)
@@ -94,6 +95,7 @@ def cmd_translate(ns) -> None:
     from zoo import hub
     from zoo.outputs import check_device
     from zoo.registry import EntryNotFoundError, Zoo
+    from zoo.schema import offers
     from zoo.translate import (DEFAULT_SIZE, check_output_folder, check_size, list_input_images, model_size,
                                preflight, translate_folder)
 
@@ -104,7 +106,7 @@ def cmd_translate(ns) -> None:
     check_device(ns.device)
     folder = Zoo.resolve(ns.model)
     model = hub.load_folder(folder, device=ns.device)
-    if not hasattr(model, "translate"):
+    if not offers(model, "translate"):
         raise ValueError(f"{ns.model} ({type(model).__name__}) draws samples and does not translate images; use "
                          f"`zoo sample {ns.model}`. `zoo translate` takes an image-to-image entry such as "
                          f"cyclegan-horse2zebra-64px.")

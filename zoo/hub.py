@@ -421,17 +421,15 @@ def save_weights(model, path: Path, weights_dtype: str | None = None) -> None:
 
 
 def write_sample_grid(model, path: Path, n: int = 64, seed: int = 0) -> bool:
-    """Save a grid of ``n`` samples (seed ``seed``) when the model draws images; return whether it did."""
+    """Save a grid of ``n`` samples (seed ``seed``) when the model samples images; return whether it did."""
     from torchvision.utils import save_image
 
-    sample = getattr(model, "sample", None)
-    if sample is None:
+    from zoo.schema import offers
+
+    if not offers(model, "sample"):
         return False
-    try:
-        images = sample(n, generator=torch.Generator().manual_seed(seed))
-    except TypeError:  # models whose sample needs conditions provide their own preview
-        images = model.preview()
-    if images is None or images.dim() != 4:
+    images = model.sample(n, generator=torch.Generator().manual_seed(seed))
+    if images.dim() != 4:  # points of the 2-D toys
         return False
     save_image(images.float().cpu(), str(path), nrow=8, normalize=True, value_range=(-1, 1))
     return True

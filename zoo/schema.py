@@ -20,6 +20,14 @@ TASKS = {
 }
 
 
+def offers(model: Any, verb: str) -> bool:
+    """Whether ``model`` offers the inference verb ``verb`` (one of TASKS), as its class declares (``verbs``, see
+    :class:`zoo.core.module.ZooModel`): what code that takes any model dispatches on."""
+    if verb not in TASKS:
+        raise ValueError(f"verb={verb!r} is not an inference verb; expected one of {sorted(TASKS)}.")
+    return verb in getattr(type(model), "verbs", ())
+
+
 @dataclass(frozen=True)
 class ZooEntry:
     """One published checkpoint of the zoo.

@@ -1,14 +1,34 @@
-"""GANModule: the manual-optimisation scaffolding every paper in the zoo subclasses.
+"""The adversarial base of every paper in the zoo, and its noise -> sample family.
 
-A paper file builds its networks, passes the generator here, and writes a ``training_step`` that reads like the
-paper's algorithm box using the pieces below: ``noise`` to draw z, ``self.toggled_optimizer(opt)`` around each
-player's forward pass, ``step(opt, loss, name, player)`` for one guarded update, ``generator_turn(k)`` for k inner
-discriminator/critic steps per generator step. This class owns what is the same in every paper: the EMA copy of
-the generator, the update counters (buffers, so checkpoints, exports and DDP ranks all carry them), the NaN and
-divergence guards, the sample grid sent to the logger, RNG state in the Lightning checkpoint, and ``sample``.
+``AdversarialModule`` owns what every adversarial model shares, whatever its generator maps from: manual
+optimisation, the update counters (buffers, so checkpoints, exports and DDP ranks all carry them), ``step`` (one
+guarded update of one player: NaN and divergence guards, normalisation statistics put back when an update is
+refused), ``generator_turn(k)`` for k discriminator steps per generator step, moving averages of any network
+(``average``), and the preview grid sent to the logger. A paper file builds its networks and writes a
+``training_step`` that reads like the paper's algorithm box with ``self.toggled_optimizer(opt)`` around each
+player's forward pass and ``step(opt, loss, name, player)`` for each update.
 
-``ZooModel`` is what every zoo model (GANModule and the judge classifier) shares with the Hub: ``save_pretrained``
-and ``from_pretrained``. Only its subclasses defined in ``zoo.models`` can be loaded from an export.
+Its siblings are the kinds of model, each with the inference verbs it offers (``verbs``, what the command line, the
+exporter and the evaluation protocols dispatch on):
+
+- ``GANModule`` (here): noise -> sample, ``sample(n)`` from ``noise(n)`` through ``sampler`` (the EMA generator
+  when there is one);
+- ``TranslationModule`` (``zoo.core.translation``): image -> image, ``translate(x)``;
+- ``SequenceGANModule`` (``zoo.core.sequence``): token sequences, ``generate(n)``.
+
+Role names are the same in every paper: the players are ``generator`` and ``discriminator``, in ``step``'s
+``player``, the counters ``generator_updates`` / ``discriminator_updates``, the moving averages ``generator_ema`` /
+``discriminator_ema``, the attributes that hold the networks (every model with one network per role answers to
+``model.generator`` and ``model.discriminator``) and the logged losses (``loss/generator``, ``loss/discriminator``).
+A second network of a role takes a suffix (``generator_ba``, ``discriminator_a``), a mixture the plural
+(``discriminators``). A paper's own word for a role (WGAN's critic f_w) stays where it names the paper's own
+quantity: constructor arguments that recipes pass (``critic_steps``, n_critic), the authors' schedule
+(``critic_iterations``), and the registered name of weights shipped before this rule (WGAN-GP's ``critic.*``
+tensors), which ``discriminator`` then aliases: renaming it would change the keys of the shipped exports.
+
+``ZooModel`` is what every zoo model (these and the judge classifier) shares with the Hub and with Lightning
+checkpoints: ``save_pretrained`` / ``from_pretrained``, ``verbs``, and the model class and RNG state in every
+checkpoint. Only its subclasses defined in ``zoo.models`` can be loaded from an export.
 """
 from __future__ import annotations
 
@@ -24,6 +44,9 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 PLAYERS = ("generator", "discriminator")
 NORM_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")  # buffers a forward pass in train mode moves
+# the inference verbs (zoo.schema.TASKS) and how a user calls each one
+VERB_CALLS = {"sample": "model.sample(n)", "translate": "model.translate(images) (images in [-1, 1], (N, C, H, W))",
+              "classify": "model.classify(images)", "encode": "model.encode(x)", "generate": "model.generate(n)"}
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -36,12 +59,28 @@ class DivergenceError(FloatingPointError):
 
 
 class ZooModel:
-    """Mixin of every zoo model: Hub-style ``save_pretrained`` / ``from_pretrained`` over :mod:`zoo.hub`.
+    """Mixin of every zoo model: its inference ``verbs``, Hub-style ``save_pretrained`` / ``from_pretrained`` over
+    :mod:`zoo.hub`, and what a Lightning checkpoint of it records besides the weights.
 
     A config may only name a subclass of this class defined in ``zoo.models`` (the loader's allow-list).
+
+    Attributes:
+        verbs: the inference verbs the model offers, keys of ``zoo.schema.TASKS`` ("sample", "translate",
+            "classify", "encode", "generate"); code that takes any model dispatches on them
+            (``zoo.schema.offers``). Asking a model for a verb it does not offer raises an AttributeError that
+            names the call to make instead.
     """
 
     is_zoo_model = True  # the marker the loader's allow-list checks (zoo.hub.model_classes)
+    verbs: tuple[str, ...] = ()
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only when normal lookup fails: nn.Module's lookup of submodules, parameters and buffers follows
+        if name in VERB_CALLS and name not in type(self).verbs:
+            calls = " or ".join(VERB_CALLS[v] for v in type(self).verbs) or "none of the inference verbs"
+            raise AttributeError(f"{type(self).__name__} has no {name}(): it offers {', '.join(type(self).verbs)}. "
+                                 f"Call {calls} instead.")
+        return super().__getattr__(name)
 
     def save_pretrained(self, folder: str | os.PathLike, **kwargs: Any) -> Path:
         """Write this model as a Hub-layout export folder (``zoo.hub.export``; keyword arguments are passed on).
@@ -64,7 +103,8 @@ class ZooModel:
             device: where to put the model.
             trainable: return it in train mode.
         Returns:
-            The model. A folder holding another class is refused (``GANModule.from_pretrained`` takes any GAN).
+            The model. A folder holding another class is refused (a base class such as ``GANModule`` or
+            ``AdversarialModule`` takes any of its subclasses).
         """
         from zoo import hub
         from zoo.registry import Zoo
@@ -72,17 +112,46 @@ class ZooModel:
         folder = Zoo.resolve(name_or_path, revision=revision)
         return hub.load_folder(folder, device=device, trainable=trainable, expected=cls)
 
+    @staticmethod
+    def run_eval(net: nn.Module, *inputs: Tensor) -> Tensor:
+        """Run ``net`` in eval mode (BatchNorm running statistics, no dropout) and restore its mode."""
+        was_training = net.training
+        net.eval()
+        try:
+            return net(*inputs)
+        finally:
+            net.train(was_training)
 
-class GANModule(ZooModel, L.LightningModule):
+    def num_parameters(self) -> int:
+        """Parameters of the trained networks, each counted once (moving-average copies excluded): what an
+        export's config records."""
+        copies = {id(p) for m in self.modules() if isinstance(m, AveragedModel) for p in m.parameters()}
+        return sum(p.numel() for p in self.parameters() if id(p) not in copies)
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        # the class, so that zoo.checkpoints.load_checkpoint (and `zoo export`) rebuilds it; the RNG states (torch,
+        # CUDA, NumPy, Python), so that a resumed run draws the same noise, dropout masks and shuffles as an
+        # uninterrupted one (zoo.core.resume)
+        from zoo.core.resume import rng_state
+
+        checkpoint["zoo_model_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
+        checkpoint["zoo_rng"] = rng_state()
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        from zoo.core.resume import set_rng_state
+
+        state = checkpoint.get("zoo_rng")
+        if state:
+            set_rng_state(state)
+
+
+class AdversarialModule(ZooModel, L.LightningModule):
     """Base LightningModule for a two-player (or more) adversarial game trained with manual optimisation.
 
     Args:
-        generator: the network that maps ``noise(n)`` to samples; it is ``self.generator``.
-        latent_dim: size of z.
-        ema_decay: if set (e.g. 0.999), keep ``self.generator_ema``, an exponential moving average of the
-            generator's weights and buffers updated after every generator step; ``sample`` then uses it.
-        sample_every_n_steps: send a grid of samples from fixed noise to the logger every this many generator
-            updates (0 disables).
+        generator: the network trained to fool the discriminator; it is ``self.generator``.
+        sample_every_n_steps: send the ``preview`` grid to the logger every this many generator updates (0
+            disables).
         num_fixed_samples: size of that grid.
 
     Attributes:
@@ -96,71 +165,52 @@ class GANModule(ZooModel, L.LightningModule):
     max_loss: float | None = 1e6
     max_parameter_norm: float | None = 1e6
 
-    def __init__(self, generator: nn.Module, *, latent_dim: int, ema_decay: float | None = None,
-                 sample_every_n_steps: int = 500, num_fixed_samples: int = 64) -> None:
+    def __init__(self, generator: nn.Module, *, sample_every_n_steps: int = 500, num_fixed_samples: int = 64) -> None:
         super().__init__()
         self.automatic_optimization = False
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(f"ema_decay={ema_decay} must lie in (0, 1) (typical: 0.999), or be None to disable EMA.")
-        if latent_dim < 1:
-            raise ValueError(f"latent_dim={latent_dim} must be a positive integer.")
-        self.latent_dim = latent_dim
         self.generator = generator
-        self.generator_ema: AveragedModel | None = None
-        if ema_decay is not None:
-            self.generator_ema = AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(ema_decay),
-                                               use_buffers=True)
-            self.generator_ema.requires_grad_(False)
         self.sample_every_n_steps = sample_every_n_steps
         self.num_fixed_samples = num_fixed_samples
         # counters of completed updates: they drive inner-step schedules and survive checkpoints and exports
         self.register_buffer("generator_updates", torch.zeros((), dtype=torch.long))
         self.register_buffer("discriminator_updates", torch.zeros((), dtype=torch.long))
 
-    # ------------------------------------------------------------------ noise and sampling
-    def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
-        """Draw the generator's input for ``n`` samples: z ~ N(0, I) of shape (n, latent_dim) by default."""
-        return self.draw(torch.randn, (n, self.latent_dim), generator)
-
-    def draw(self, fn, shape: tuple[int, ...], generator: torch.Generator | None) -> Tensor:
-        """Call a torch random function on the RNG's device (so a CPU ``generator`` works for a GPU model)."""
-        device = generator.device if generator is not None else self.device
-        return fn(*shape, generator=generator, device=device).to(self.device)
-
-    @property
-    def sampler(self) -> nn.Module:
-        """The network used for inference: the EMA generator when there is one."""
-        return self.generator_ema.module if self.generator_ema is not None else self.generator
-
-    @torch.no_grad()
-    def sample(self, n: int, *, generator: torch.Generator | None = None) -> Tensor:
-        """Draw ``n`` samples (images in [-1, 1]).
+    # ------------------------------------------------------------------ moving averages
+    def average(self, role: str, decay: float | None, *, argument: str = "ema_decay",
+                use_buffers: bool = True) -> None:
+        """Keep ``self.<role>_ema``, an exponential moving average of the network ``self.<role>``, which follows
+        it after every update of the player ``role`` (``step``); its first update copies the network.
 
         Args:
-            n: number of samples, a positive integer.
-            generator: torch RNG for reproducible samples, e.g. ``torch.Generator().manual_seed(0)``.
-        Returns:
-            Tensor of shape (n, *sample_shape).
+            role: "generator" or "discriminator" (the network and the player of that name).
+            decay: weight of the old average per update, in (0, 1) (e.g. 0.999); None keeps no average and sets
+                ``<role>_ema`` to None.
+            argument: the constructor argument that set ``decay``, named in the error for a bad value.
+            use_buffers: average the buffers (BatchNorm statistics) too, instead of keeping the copy's own.
         """
-        check_count(n)
-        return self.run_eval(self.sampler, self.noise(n, generator))
+        if role not in PLAYERS:
+            raise ValueError(f"role={role!r}; expected one of {PLAYERS}.")
+        if decay is not None and not 0.0 < decay < 1.0:
+            raise ValueError(f"{argument}={decay} must lie in (0, 1) (typical: 0.999), or be None to keep no moving "
+                             f"average.")
+        ema = None
+        if decay is not None:
+            ema = AveragedModel(getattr(self, role), multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=use_buffers)
+            ema.requires_grad_(False)
+        setattr(self, f"{role}_ema", ema)
 
-    @staticmethod
-    def run_eval(net: nn.Module, *inputs: Tensor) -> Tensor:
-        """Run ``net`` in eval mode (BatchNorm running statistics, no dropout) and restore its mode."""
-        was_training = net.training
-        net.eval()
-        try:
-            return net(*inputs)
-        finally:
-            net.train(was_training)
+    def averaged(self, role: str) -> nn.Module:
+        """The moving average of the network ``self.<role>`` when one is kept, else the network itself."""
+        ema = getattr(self, f"{role}_ema", None)
+        return ema.module if ema is not None else getattr(self, role)
 
     # ------------------------------------------------------------------ updates
     def step(self, optimizer, loss: Tensor, name: str, player: str) -> Tensor:
-        """One guarded update of ``player``: check the loss, zero grads, backward, optimizer step, count, log.
+        """One guarded update of ``player``: check the loss, zero grads, backward, optimizer step, then
+        ``count_update``.
 
         Call it inside ``with self.toggled_optimizer(optimizer):`` so that only this player's parameters receive
-        gradients. After a generator update the EMA copy follows the new weights.
+        gradients.
 
         Guards: a non-finite loss (``NonFiniteLossError``) or one beyond ``max_loss`` (``DivergenceError``) stops
         training before the update, with the normalisation statistics (BatchNorm running means and variances) put
@@ -173,14 +223,21 @@ class GANModule(ZooModel, L.LightningModule):
         optimizer.zero_grad(set_to_none=True)
         self.manual_backward(loss)
         optimizer.step()
+        self.count_update(optimizer, loss, name, player)
+        return loss
+
+    def count_update(self, optimizer, loss: Tensor, name: str, player: str) -> None:
+        """What follows an optimizer step of ``player``: its counter, the parameter guard, its moving average, the
+        statistics snapshot for the next update, the logged loss. An update that makes its own gradients
+        (consensus optimisation) calls it after each player's optimizer step."""
         counter = getattr(self, f"{player}_updates")
         counter += 1
         self.check_parameters(optimizer, name, player)
-        if player == "generator" and self.generator_ema is not None:
-            self.generator_ema.update_parameters(self.generator)
+        ema = getattr(self, f"{player}_ema", None)
+        if ema is not None:
+            ema.update_parameters(getattr(self, player))
         self.snapshot_statistics()  # the next update's forward passes start from here
         self.log(name, loss.detach(), prog_bar=True)
-        return loss
 
     def generator_turn(self, discriminator_steps: int) -> bool:
         """True when ``discriminator_steps`` discriminator updates have been made since the last generator update.
@@ -259,15 +316,8 @@ class GANModule(ZooModel, L.LightningModule):
 
     # ------------------------------------------------------------------ monitoring
     def preview(self) -> Tensor | None:
-        """Samples from fixed noise for the logger's grid; models with conditions override this."""
-        fixed = self._buffers.get("fixed_noise")
-        return None if fixed is None else self.run_eval(self.sampler, fixed)
-
-    def setup(self, stage: str) -> None:
-        # the fixed noise is a non-persistent buffer: the same grid for the whole run, never exported
-        if self.num_fixed_samples and "fixed_noise" not in self._buffers:
-            fixed = self.noise(self.num_fixed_samples, torch.Generator().manual_seed(1234))
-            self.register_buffer("fixed_noise", fixed, persistent=False)
+        """Images for the logger's grid (fixed inputs, the same for the whole run), or None for no grid."""
+        return None
 
     def on_train_batch_end(self, outputs: Any, batch: Any, batch_idx: int) -> None:
         every = self.sample_every_n_steps
@@ -283,33 +333,74 @@ class GANModule(ZooModel, L.LightningModule):
             return
         log_image_grid(self.trainer, images, updates)
 
-    # ------------------------------------------------------------------ checkpoints
-    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        # RNG states (torch, CUDA, NumPy, Python), so that a resumed run draws the same noise and the same shuffles
-        # as an uninterrupted one (zoo.core.resume)
-        from zoo.core.resume import rng_state
 
-        checkpoint["zoo_model_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
-        checkpoint["zoo_rng"] = rng_state()
+class GANModule(AdversarialModule):
+    """noise -> sample: the generator maps z = ``noise(n)`` to samples; ``sample(n)`` draws them.
 
-    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        from zoo.core.resume import set_rng_state
+    Args:
+        generator: the network that maps ``noise(n)`` to samples; it is ``self.generator``.
+        latent_dim: size of z.
+        ema_decay: if set (e.g. 0.999), keep ``self.generator_ema``, an exponential moving average of the
+            generator's weights and buffers updated after every generator step; ``sample`` then uses it.
+        sample_every_n_steps: send a grid of samples from fixed noise to the logger every this many generator
+            updates (0 disables).
+        num_fixed_samples: size of that grid.
+    """
 
-        state = checkpoint.get("zoo_rng")
-        if state:
-            set_rng_state(state)
+    verbs = ("sample",)
 
-    def num_parameters(self) -> int:
-        """Trainable-network parameters counted once (EMA copies excluded)."""
-        ema = {id(p) for p in self.generator_ema.parameters()} if self.generator_ema is not None else set()
-        return sum(p.numel() for p in self.parameters() if id(p) not in ema)
+    def __init__(self, generator: nn.Module, *, latent_dim: int, ema_decay: float | None = None,
+                 sample_every_n_steps: int = 500, num_fixed_samples: int = 64) -> None:
+        super().__init__(generator, sample_every_n_steps=sample_every_n_steps, num_fixed_samples=num_fixed_samples)
+        if latent_dim < 1:
+            raise ValueError(f"latent_dim={latent_dim} must be a positive integer.")
+        self.latent_dim = latent_dim
+        self.average("generator", ema_decay)
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """Draw the generator's input for ``n`` samples: z ~ N(0, I) of shape (n, latent_dim) by default."""
+        return self.draw(torch.randn, (n, self.latent_dim), generator)
+
+    def draw(self, fn, shape: tuple[int, ...], generator: torch.Generator | None) -> Tensor:
+        """Call a torch random function on the RNG's device (so a CPU ``generator`` works for a GPU model)."""
+        device = generator.device if generator is not None else self.device
+        return fn(*shape, generator=generator, device=device).to(self.device)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The network used for inference: the EMA generator when there is one."""
+        return self.averaged("generator")
+
+    @torch.no_grad()
+    def sample(self, n: int, *, generator: torch.Generator | None = None) -> Tensor:
+        """Draw ``n`` samples (images in [-1, 1]).
+
+        Args:
+            n: number of samples, a positive integer.
+            generator: torch RNG for reproducible samples, e.g. ``torch.Generator().manual_seed(0)``.
+        Returns:
+            Tensor of shape (n, *sample_shape).
+        """
+        check_count(n)
+        return self.run_eval(self.sampler, self.noise(n, generator))
+
+    def preview(self) -> Tensor | None:
+        """Samples from fixed noise for the logger's grid; models with conditions override this."""
+        fixed = self._buffers.get("fixed_noise")
+        return None if fixed is None else self.run_eval(self.sampler, fixed)
+
+    def setup(self, stage: str) -> None:
+        # the fixed noise is a non-persistent buffer: the same grid for the whole run, never exported
+        if self.num_fixed_samples and "fixed_noise" not in self._buffers:
+            fixed = self.noise(self.num_fixed_samples, torch.Generator().manual_seed(1234))
+            self.register_buffer("fixed_noise", fixed, persistent=False)
 
 
 class DivergenceBounds(L.Callback):
     """Set the divergence guard's bounds from a recipe (``trainer.callbacks``) or a Trainer.
 
     Args:
-        max_loss: bound on |loss| (GANModule default 1e6); None disables it.
+        max_loss: bound on |loss| (default 1e6); None disables it.
         max_parameter_norm: bound on the L2 norm of the parameters an update moved (default 1e6); None disables it.
     """
 
@@ -321,6 +412,12 @@ class DivergenceBounds(L.Callback):
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         pl_module.max_loss, pl_module.max_parameter_norm = self.max_loss, self.max_parameter_norm
+
+
+def alias(name: str) -> property:
+    """A read-only attribute for the module registered as ``name``: the role name of a network registered under a
+    paper's word, whose shipped weights' keys carry that word (WGAN's ``discriminator = alias("critic")``)."""
+    return property(lambda self: getattr(self, name), doc=f"The network registered as ``{name}``.")
 
 
 def check_count(n: Any) -> None:

@@ -1,5 +1,6 @@
-"""Shared pieces of the image-to-image models (Pix2Pix, CycleGAN, DiscoGAN): ``translate`` instead of ``sample``,
-a preview grid of fixed validation images, and the "constant, then linear decay to zero" learning-rate schedule.
+"""The image -> image sibling of the adversarial base (Pix2Pix, CycleGAN, DiscoGAN): ``translate``, a preview grid of
+fixed validation images, and the "constant, then linear decay to zero" learning-rate schedule. These models have no
+noise input (Pix2Pix's only noise is dropout) and offer no ``sample``: asking for one says to call ``translate``.
 """
 from __future__ import annotations
 
@@ -8,13 +9,9 @@ from typing import Callable
 import torch
 from torch import Tensor, nn
 
-from zoo.core.module import GANModule
+from zoo.core.module import AdversarialModule
 
 DIRECTIONS = ("AtoB", "BtoA")
-
-
-class TranslationOnlyError(TypeError, ValueError):
-    """An image-to-image model was asked to draw samples from noise; it translates given images instead."""
 
 
 def linear_decay(n_epochs: int, n_epochs_decay: int):
@@ -54,8 +51,8 @@ def check_images(x: Tensor, name: str = "x") -> Tensor:
     return x
 
 
-class TranslationModule(GANModule):
-    """GANModule for image-to-image models: ``translate(x, direction)``; ``sample`` is not defined for them.
+class TranslationModule(AdversarialModule):
+    """Base of the image-to-image models: ``translate(x, direction)``.
 
     ``self.generator`` is the A -> B generator. Subclasses implement ``translator(direction)`` and may extend
     ``preview_rows`` (e.g. with cycle reconstructions).
@@ -67,12 +64,12 @@ class TranslationModule(GANModule):
         num_fixed_samples: validation images in the preview grid.
     """
 
+    verbs = ("translate",)
     directions: tuple[str, ...] = DIRECTIONS
 
     def __init__(self, generator: nn.Module, *, n_epochs: int = 100, n_epochs_decay: int = 100,
                  sample_every_n_steps: int = 500, num_fixed_samples: int = 8) -> None:
-        super().__init__(generator, latent_dim=1, sample_every_n_steps=sample_every_n_steps,
-                         num_fixed_samples=num_fixed_samples)
+        super().__init__(generator, sample_every_n_steps=sample_every_n_steps, num_fixed_samples=num_fixed_samples)
         self.lr_factor = linear_decay(n_epochs, n_epochs_decay)
 
     # ------------------------------------------------------------------ inference
@@ -98,14 +95,6 @@ class TranslationModule(GANModule):
         net = self.translator(self.check_direction(direction))
         x = check_images(x)
         return self.run_eval(net, x.to(self.device)).to(x.device)
-
-    def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
-        raise TranslationOnlyError(f"{type(self).__name__} translates images and has no noise input: call "
-                                   f"model.translate(images) (images in [-1, 1], shape (N, C, H, W)).")
-
-    def sample(self, n: int, *, generator: torch.Generator | None = None) -> Tensor:
-        """Not defined for image-to-image models: raises TranslationOnlyError; use ``translate``."""
-        self.noise(n, generator)
 
     # ------------------------------------------------------------------ monitoring
     def setup(self, stage: str) -> None:

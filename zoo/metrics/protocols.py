@@ -24,6 +24,7 @@ from torch import Tensor
 
 from zoo.metrics.evaluate import draw_samples, takes_labels
 from zoo.metrics.spec import validate_spec
+from zoo.schema import TASKS, offers
 
 MNIST_TEST = "MNIST test (t10k files, 10,000 digits, in file order)"
 # kind -> the inference verbs the model must have
@@ -33,11 +34,11 @@ VERBS = {"fid": ("sample",), "modes": ("sample",), "judged": ("sample(labels=)",
 
 
 def has_verb(model, verb: str) -> bool:
-    """Whether the model offers an inference verb; image-to-image and token models' ``sample`` does not count."""
+    """Whether the model offers an inference verb (its class's ``verbs``), or a method such as ``infer_codes``."""
     if verb == "sample(labels=)":
         return has_verb(model, "sample") and takes_labels(model)
-    if verb == "sample" and (hasattr(model, "translate") or hasattr(model, "generate")):
-        return False
+    if verb in TASKS:
+        return offers(model, verb)
     return callable(getattr(model, verb, None))
 
 

@@ -41,6 +41,8 @@ class ACGAN(ConditionalGANModule):
         betas: Adam (β1, β2) (paper: β1 = 0.5).
     """
 
+    verbs = ("sample", "classify")  # classify: the auxiliary classifier P(C | X)
+
     def __init__(self, num_classes: int = 10, channels: int = 1, image_size: int = 28, latent_dim: int = 100,
                  generator_width: int = 64, discriminator_width: int = 64, generator_loss: str = "non_saturating",
                  lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999), ema_decay: float | None = None,

@@ -63,6 +63,8 @@ class BiGAN(GANModule):
         discriminator_batch_norm: BatchNorm on D's hidden layers after the first (authors' MNIST D).
     """
 
+    verbs = ("sample", "encode")
+
     def __init__(self, data_shape: Sequence[int] = (1, 28, 28), latent_dim: int = 50, noise: str = "uniform",
                  generator_hidden: Sequence[int] = (1024, 1024), encoder_hidden: Sequence[int] = (1024, 1024),
                  discriminator_hidden: Sequence[int] = (1024, 1024), dropout: float = 0.2,

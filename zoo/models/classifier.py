@@ -8,8 +8,6 @@ class logits; Adam with a one-cycle learning-rate schedule. A couple of epochs r
 """
 from __future__ import annotations
 
-from typing import Any
-
 import lightning as L
 import torch
 import torch.nn.functional as F
@@ -38,6 +36,8 @@ class DigitClassifier(ZooModel, L.LightningModule):
         input (N, channels, image_size, image_size) -> logits (N, num_classes)
     """
 
+    verbs = ("classify",)
+
     def __init__(self, num_classes: int = 10, channels: int = 1, image_size: int = 28, width: int = 32,
                  hidden: int = 128, dropout: float = 0.25, lr: float = 3e-3, weight_decay: float = 1e-4) -> None:
         super().__init__()
@@ -60,16 +60,7 @@ class DigitClassifier(ZooModel, L.LightningModule):
     @torch.no_grad()
     def classify(self, x: Tensor) -> Tensor:
         """Predicted class of each image (eval mode), shape (N,)."""
-        was_training = self.training
-        self.eval()
-        try:
-            return self(x).argmax(dim=1)
-        finally:
-            self.train(was_training)
-
-    def num_parameters(self) -> int:
-        """Trainable parameters (what an export's config records)."""
-        return sum(p.numel() for p in self.parameters())
+        return self.run_eval(self, x).argmax(dim=1)
 
     def _shared_step(self, batch, stage: str) -> Tensor:
         x, y = batch[0], batch[1]
@@ -94,16 +85,3 @@ class DigitClassifier(ZooModel, L.LightningModule):
         steps = self.trainer.estimated_stepping_batches
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=self.hparams.lr, total_steps=int(steps))
         return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}
-
-    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        # lets zoo.checkpoints.load_checkpoint (and `zoo export`) rebuild this class, as for every zoo model
-        from zoo.core.resume import rng_state
-
-        checkpoint["zoo_model_class"] = f"{type(self).__module__}.{type(self).__qualname__}"
-        checkpoint["zoo_rng"] = rng_state()  # a resumed run draws the same dropout masks and shuffles
-
-    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
-        from zoo.core.resume import set_rng_state
-
-        if checkpoint.get("zoo_rng"):
-            set_rng_state(checkpoint["zoo_rng"])

@@ -150,10 +150,6 @@ class RegularizedGAN(GANModule):
             opt.zero_grad(set_to_none=True)
         self.manual_backward(sum((g * p).sum() for (_, params, _, _), grads in zip(players, directions)
                                  for p, g in zip(params, grads)))
-        for opt, params, loss, player in players:
+        for opt, _, loss, player in players:
             opt.step()
-            counter = getattr(self, f"{player}_updates")
-            counter += 1
-            self.log(f"loss/{player}", loss.detach(), prog_bar=True)
-        if self.generator_ema is not None:
-            self.generator_ema.update_parameters(self.generator)
+            self.count_update(opt, loss, f"loss/{player}", player)

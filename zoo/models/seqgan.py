@@ -32,7 +32,7 @@ import torch
 from torch import Tensor
 
 from zoo.core import losses
-from zoo.core.module import GANModule, check_count
+from zoo.core.sequence import SequenceGANModule
 from zoo.nets.text import PAPER_FILTER_SIZES, PAPER_NUM_FILTERS, LSTMGenerator, SequenceCNNDiscriminator
 
 BATCHES_PER_EPOCH = 10_000 // 64  # the paper's 10,000 training sequences in batches of 64
@@ -93,7 +93,7 @@ def clip_before_step(optimizer: torch.optim.Optimizer, args, kwargs, max_norm: f
     torch.nn.utils.clip_grad_norm_(params, max_norm)
 
 
-class SeqGAN(GANModule):
+class SeqGAN(SequenceGANModule):
     """SeqGAN with an LSTM generator and the paper's CNN discriminator; ``adversarial_steps=0`` is the MLE baseline.
 
     Training phases, by position in the fit: epochs ``[0, mle_epochs)`` pre-train G by maximum likelihood on the data
@@ -126,9 +126,7 @@ class SeqGAN(GANModule):
                  discriminator_steps: int = 15 * BATCHES_PER_EPOCH, num_rollouts: int = 16,
                  rollout_update_rate: float = 0.0, generator_lr: float = 0.01, discriminator_lr: float = 1e-4,
                  grad_clip: float = 5.0, reward_batch_size: int = 512) -> None:
-        # a sequence model has no z (its randomness is the token draws): latent_dim is a placeholder, no preview grid
-        super().__init__(LSTMGenerator(vocab_size, embedding_dim, hidden_dim, seq_len, start_token), latent_dim=1,
-                         sample_every_n_steps=0, num_fixed_samples=0)
+        super().__init__(LSTMGenerator(vocab_size, embedding_dim, hidden_dim, seq_len, start_token))
         self.save_hyperparameters()
         for name in ("mle_epochs", "pretrain_discriminator_steps", "adversarial_steps", "discriminator_steps"):
             if getattr(self.hparams, name) < 0:
@@ -145,14 +143,8 @@ class SeqGAN(GANModule):
         self.register_buffer("policy_updates", torch.zeros((), dtype=torch.long))
 
     # ------------------------------------------------------------------ inference
-    @torch.no_grad()
-    def generate(self, n: int, *, generator: torch.Generator | None = None) -> Tensor:
-        """Draw ``n`` sequences from G_θ. Returns (n, seq_len) int64 token ids."""
-        check_count(n)
-        return self.generator.sample(n, generator)
-
     def sample(self, n: int, *, generator: torch.Generator | None = None) -> Tensor:
-        """Same as ``generate``: token ids, not images (so exports write no sample grid)."""
+        """Same as ``generate`` (the verb this model offers): (n, seq_len) token ids from G_θ."""
         return self.generate(n, generator=generator)
 
     @torch.no_grad()

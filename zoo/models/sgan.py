@@ -24,8 +24,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-
 from zoo.core.distributed import broadcast_from_rank_zero
 from zoo.core.module import GANModule
 from zoo.nets.semi import BatchNormMLPGenerator, FeatureMatchingDiscriminator
@@ -47,7 +45,7 @@ def feature_matching_loss(features_real: Tensor, features_fake: Tensor) -> Tenso
 
 
 class SGAN(GANModule):
-    """Semi-supervised GAN with feature matching.
+    """Semi-supervised GAN with feature matching: ``sample`` draws from G, ``classify`` labels images with D.
 
     Args:
         data_shape: shape of one example (MNIST: (1, 28, 28)).
@@ -65,6 +63,8 @@ class SGAN(GANModule):
             0.9999); None classifies with D itself.
     """
 
+    verbs = ("sample", "classify")
+
     def __init__(self, data_shape: Sequence[int] = (1, 28, 28), num_classes: int = 10, latent_dim: int = 100,
                  discriminator_hidden: Sequence[int] = (1000, 500, 250, 250, 250),
                  generator_hidden: Sequence[int] = (500, 500), input_noise: float = 0.3, hidden_noise: float = 0.5,
@@ -78,15 +78,11 @@ class SGAN(GANModule):
             raise ValueError(f"num_classes={num_classes} must be at least 2.")
         if not 0.0 <= lr_decay_start <= 1.0:
             raise ValueError(f"lr_decay_start={lr_decay_start} must lie in [0, 1] (1 keeps the rate constant).")
-        if discriminator_ema_decay is not None and not 0.0 < discriminator_ema_decay < 1.0:
-            raise ValueError(f"discriminator_ema_decay={discriminator_ema_decay} must lie in (0, 1), or be None.")
         self.discriminator = FeatureMatchingDiscriminator(data_shape, num_classes, discriminator_hidden,
                                                           input_noise, hidden_noise)
-        self.discriminator_ema: AveragedModel | None = None
-        if discriminator_ema_decay is not None:  # its first update copies D (after the data-dependent init)
-            self.discriminator_ema = AveragedModel(self.discriminator,
-                                                   multi_avg_fn=get_ema_multi_avg_fn(discriminator_ema_decay))
-            self.discriminator_ema.requires_grad_(False)
+        # the authors' moving average of D's weights (not its buffers); its first update copies D, after the
+        # data-dependent init
+        self.average("discriminator", discriminator_ema_decay, argument="discriminator_ema_decay", use_buffers=False)
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         return self.draw(torch.rand, (n, self.latent_dim), generator)  # z ~ U(0, 1), as in the authors' code
@@ -94,16 +90,12 @@ class SGAN(GANModule):
     @property
     def classifier(self) -> torch.nn.Module:
         """The network ``classify`` uses: the moving average of D when there is one, else D."""
-        return self.discriminator_ema.module if self.discriminator_ema is not None else self.discriminator
+        return self.averaged("discriminator")
 
     @torch.no_grad()
     def classify(self, x: Tensor) -> Tensor:
         """The class of each image: argmax over the K logits of D (averaged weights, eval mode). Shape (N,)."""
         return self.run_eval(self.classifier, x).argmax(dim=1)
-
-    def num_parameters(self) -> int:
-        """Parameters of G and D (averaged copies excluded)."""
-        return sum(p.numel() for p in [*self.generator.parameters(), *self.discriminator.parameters()])
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
@@ -138,9 +130,7 @@ class SGAN(GANModule):
             loss_unsupervised = unsupervised_loss(self.discriminator(real),               # L_unsupervised
                                                   self.discriminator(fake))
             loss_d = loss_supervised + self.hparams.unsupervised_weight * loss_unsupervised
-            self.step(d_opt, loss_d, "loss/discriminator", "discriminator")
-        if self.discriminator_ema is not None:
-            self.discriminator_ema.update_parameters(self.discriminator)
+            self.step(d_opt, loss_d, "loss/discriminator", "discriminator")  # and D's moving average
         with self.toggled_optimizer(g_opt):        # feature matching (Sec. 3.1) on D's last hidden layer
             fake = self.generator(self.noise(len(real_g)))  # a fresh G(z), as the authors' separate G function
             _, features_real = self.discriminator.forward_features(real_g)
