@@ -1,4 +1,4 @@
-"""The command line: every recipe parses, bad keys are refused, quickstart runs end to end."""
+"""The command line: bad recipe keys are refused, --print_config, quickstart runs end to end."""
 from pathlib import Path
 
 import pytest
@@ -6,17 +6,7 @@ import pytest
 from zoo.cli import main
 from zoo.lightning_cli import lightning_cli
 
-RECIPES = sorted(p for p in (Path(__file__).resolve().parents[1] / "recipes").rglob("*.yaml")
-                 if p.parent.name != "bench")
-
-
-@pytest.mark.parametrize("recipe", RECIPES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_every_recipe_parses(recipe, tmp_path):
-    cli = lightning_cli(["fit", "--config", str(recipe), f"--trainer.default_root_dir={tmp_path}"], run=False)
-    from zoo.core.module import GANModule
-
-    assert isinstance(cli.model, GANModule) or hasattr(cli.model, "hparams")
-    assert cli.trainer.max_epochs or cli.trainer.max_steps
+RECIPES = Path(__file__).resolve().parents[1] / "recipes"  # each one's parsing: tests/test_recipes.py
 
 
 def test_unknown_recipe_key_is_refused(tmp_path, capsys):
@@ -30,9 +20,9 @@ def test_unknown_recipe_key_is_refused(tmp_path, capsys):
 
 def test_print_config(capsys):
     with pytest.raises(SystemExit) as exit_info:
-        main(["fit", "--config", str(RECIPES[0]), "--print_config"])
+        main(["fit", "--config", str(RECIPES / "wgan/mnist_cpu.yaml"), "--print_config"])  # an overlay
     assert exit_info.value.code in (0, None)
-    assert "class_path: zoo." in capsys.readouterr().out
+    assert "class_path: zoo.models.wgan.WGAN" in capsys.readouterr().out
 
 
 def test_quickstart_end_to_end(tmp_path, capsys):

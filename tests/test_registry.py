@@ -10,6 +10,7 @@ import torch
 from tests.conftest import image_loader, quiet_trainer
 from zoo import Zoo, hub, registry
 from zoo.models.dcgan import DCGAN
+from zoo.recipes import read_recipe
 from zoo.registry import EntryNotFoundError, ReferenceMismatchWarning, ZooEntry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,9 +35,7 @@ def test_every_entry_is_complete_and_consistent(entry):
     assert entry.license in ("mit", "apache-2.0"), "a Hub licence id; the data's terms go in data_terms"
     assert entry.evaluation.get("kind"), "every entry states how its headline metric is measured"
     assert (ROOT / entry.recipe).is_file(), entry.recipe
-    import yaml
-
-    model_cfg = yaml.safe_load((ROOT / entry.recipe).read_text())["model"]
+    model_cfg = read_recipe(ROOT / entry.recipe)["model"]  # an overlay with its base
     assert model_cfg["class_path"] == entry.model_class
     model = hub.import_class(entry.model_class)(**model_cfg.get("init_args", {}))
     assert model.num_parameters() == entry.num_parameters

@@ -39,6 +39,7 @@ from zoo import hub
 from zoo.checkpoints import load_checkpoint
 from zoo.lightning_cli import lightning_cli
 from zoo.metrics.evaluate import evaluate, write_results
+from zoo.recipes import read_recipe
 
 
 class SuiteError(ValueError):
@@ -75,7 +76,7 @@ def run_dir(recipe: str | Path, name: str, args: list[str] | None = None) -> Pat
     for arg in reversed(args or []):
         if arg.startswith("--trainer.default_root_dir="):
             return Path(arg.split("=", 1)[1])
-    config = yaml.safe_load(Path(recipe).read_text()) or {}
+    config = read_recipe(recipe)  # an overlay's folder, else its base's
     return Path((config.get("trainer") or {}).get("default_root_dir") or f"runs/{name}")
 
 

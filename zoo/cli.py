@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from zoo.lightning_cli import LIGHTNING_COMMANDS, lightning_cli
+from zoo.recipes import RecipeError
 
 
 def cmd_list(ns) -> None:
@@ -404,8 +405,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in LIGHTNING_COMMANDS:
         try:
-            lightning_cli(argv)  # None: LightningCLI reads sys.argv itself
-        except FloatingPointError as err:  # the NaN / divergence guards: say why, no traceback
+            lightning_cli(argv)  # None: sys.argv
+        except (FloatingPointError, RecipeError) as err:  # the NaN / divergence guards, a bad overlay: one line
             raise SystemExit(f"zoo {args[0]}: {err}") from None
         return
     ns = build_parser().parse_args(args)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from zoo import hub, registry
+from zoo.recipes import read_recipe
 from zoo.schema import ZooEntry
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
@@ -30,9 +31,7 @@ def declared(name: str) -> ZooEntry:
 
 
 def recipe_root_dir(entry: ZooEntry) -> Path:
-    import yaml
-
-    recipe = yaml.safe_load((registry.MIRROR.parent / entry.recipe).read_text())
+    recipe = read_recipe(registry.MIRROR.parent / entry.recipe)
     return Path(recipe.get("trainer", {}).get("default_root_dir") or f"runs/{entry.name}")
 
 
