@@ -1,35 +1,77 @@
-"""DCGAN training throughput on MNIST 28x28, batch 64: the zoo's Lightning module vs a plain PyTorch loop.
+"""Training throughput, the zoo's Lightning modules vs plain PyTorch loops running the same step, for three families.
 
-Every variant trains the same nets (zoo.nets.dcgan, 64-channel) with Adam(2e-4, (0.5, 0.999)) on the same batches.
-Variants are interleaved round by round in one process, so that the machine's load affects all of them alike;
-the table gives the median over rounds of images/s (timed after warm-up steps).
+- DCGAN on MNIST 28x28, batch 64 (zoo.nets.dcgan, 64-channel), Adam(2e-4, (0.5, 0.999)): the naive textbook loop,
+  the zoo's step written as a plain loop, its memory-format / optimizer / compile options, and the zoo's ``DCGAN``;
+- the MLP GAN on MNIST (Goodfellow et al. 2014, the zoo's ``GAN`` with its paper defaults: 1200-unit ReLU G, maxout
+  D, SGD with the code's schedule), batch 100;
+- translation at 64x64, batch 1, with the CPU recipes' nets: CycleGAN (6 residual blocks, widths 16, pooled fakes)
+  and Pix2Pix (U-Net with 6 downsamplings, widths 32, batch norm) on random images (speed does not depend on content).
 
-    python benchmarks/throughput.py --rounds 3 --steps 40 --out benchmarks/throughput.json
+Each plain loop runs exactly the zoo's step (same nets from a zoo module, same losses, optimizers and toggling) with
+no Trainer; "Lightning's share" is 1 - zoo / plain for the pair that runs the same step. Variants are interleaved
+round by round in one process, so that the machine's load affects all of them alike; the table gives the median
+over rounds of images/s (timed after warm-up steps).
+
+    OMP_NUM_THREADS=2 ZOO_DATA=<data> python benchmarks/throughput.py --rounds 3 --steps 30 --out throughput.json
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
+from typing import Callable
 
 import lightning as L
 import torch
+import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 from zoo.core import losses
 from zoo.data import MNISTDataModule
+from zoo.models.cyclegan import CycleGAN
 from zoo.models.dcgan import DCGAN
+from zoo.models.gan import GAN
+from zoo.models.pix2pix import Pix2Pix
 
-WIDTH, LATENT, BATCH = 64, 100, 64
+WIDTH, LATENT, BATCH = 64, 100, 64  # DCGAN
+MLP_BATCH = 100  # the GAN paper's code (mnist.yaml)
+TRANSLATION_SIZE = 64
 
 
-def mnist_batches(n_images: int) -> TensorDataset:
-    train = MNISTDataModule().dataset("train")
-    return TensorDataset(train.tensors[0][:n_images])
+def mnist_images(n_images: int) -> TensorDataset:
+    return TensorDataset(MNISTDataModule().dataset("train").tensors[0][:n_images])
 
 
-def plain_loop(data, steps, warmup, *, adam="foreach", channels_last=False, generate_once=True, compile=False):
+def image_pairs(n_images: int) -> TensorDataset:
+    g = torch.Generator().manual_seed(0)
+    a, b = (torch.rand(n_images, 3, TRANSLATION_SIZE, TRANSLATION_SIZE, generator=g) * 2 - 1 for _ in range(2))
+    return TensorDataset(a, b)
+
+
+def timed(loader: DataLoader, steps: int, warmup: int, step: Callable, fmt=torch.contiguous_format) -> float:
+    """Images/s of ``step(*batch)`` over ``steps`` batches after ``warmup`` batches (the loader is cycled)."""
+    done, images, start = 0, 0, 0.0
+    while True:
+        for batch in loader:
+            if done == warmup:
+                start = time.perf_counter()
+            if done == steps + warmup:
+                return images / (time.perf_counter() - start)
+            step(*(x.contiguous(memory_format=fmt) for x in batch))
+            images += len(batch[0]) if done >= warmup else 0
+            done += 1
+
+
+def update(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+
+
+# ---------------------------------------------------------------------------------------------- plain loops
+def dcgan_plain(data, steps, warmup, *, adam="foreach", channels_last=False, generate_once=True, compile=False):
     """The textbook loop without Lightning. Returns images/s over the timed steps."""
     torch.manual_seed(0)
     model = DCGAN(28, 1, LATENT, WIDTH, WIDTH, sample_every_n_steps=0)
@@ -41,90 +83,187 @@ def plain_loop(data, steps, warmup, *, adam="foreach", channels_last=False, gene
     g_opt = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999), **kw)
     d_opt = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999), **kw)
     g_run, d_run = (torch.compile(g), torch.compile(d)) if compile else (g, d)
-    loader = DataLoader(data, batch_size=BATCH, shuffle=True, drop_last=True)
-    done, start = 0, None
-    while done < steps + warmup:
-        for (real,) in loader:
-            if done == warmup:
-                start = time.perf_counter()
-            if done == steps + warmup:
-                break
-            real = real.contiguous(memory_format=fmt)
+
+    def step(real):
+        fake = g_run(torch.randn(BATCH, LATENT))
+        d.requires_grad_(True)
+        update(d_opt, losses.minimax_discriminator(d_run(real), d_run(fake.detach())))
+        if not generate_once:
             fake = g_run(torch.randn(BATCH, LATENT))
-            d.requires_grad_(True)
-            loss_d = losses.minimax_discriminator(d_run(real), d_run(fake.detach()))
-            d_opt.zero_grad(set_to_none=True)
-            loss_d.backward()
-            d_opt.step()
-            if not generate_once:
-                fake = g_run(torch.randn(BATCH, LATENT))
+        d.requires_grad_(False)
+        update(g_opt, losses.non_saturating_generator(d_run(fake)))
+
+    return timed(DataLoader(data, batch_size=BATCH, shuffle=True, drop_last=True), steps, warmup, step, fmt)
+
+
+def gan_plain(data, steps, warmup):
+    """``GAN.training_step`` (k = 1, SGD with the per-minibatch schedule, G(z) once) without Lightning."""
+    torch.manual_seed(0)
+    model = GAN(sample_every_n_steps=0)
+    g, d = model.generator, model.discriminator
+    g_opt, d_opt = model.configure_optimizers()
+    count = [0]
+
+    def step(real):
+        lr, momentum = model.sgd_schedule(count[0], 0)
+        for group in (*g_opt.param_groups, *d_opt.param_groups):
+            group["lr"], group["momentum"] = lr, momentum
+        fake = g(model.noise(len(real)))
+        d.requires_grad_(True)
+        update(d_opt, losses.minimax_discriminator(d(real), d(fake.detach())))
+        d.requires_grad_(False)
+        update(g_opt, losses.non_saturating_generator(d(fake)))
+        count[0] += 1
+
+    return timed(DataLoader(data, batch_size=MLP_BATCH, shuffle=True, drop_last=True), steps, warmup, step)
+
+
+def cyclegan_plain(data, steps, warmup):
+    """``CycleGAN.training_step`` (both Gs, then both Ds on pooled fakes) without Lightning."""
+    torch.manual_seed(0)
+    model = cyclegan()
+    discriminators = (model.discriminator_a, model.discriminator_b)
+    (g_opt, d_opt), _ = model.configure_optimizers()
+
+    def step(real_a, real_b):
+        fake_b, fake_a = model.generator(real_a), model.generator_ba(real_b)
+        for d in discriminators:
             d.requires_grad_(False)
-            loss_g = losses.non_saturating_generator(d_run(fake))
-            g_opt.zero_grad(set_to_none=True)
-            loss_g.backward()
-            g_opt.step()
-            done += 1
-    return steps * BATCH / (time.perf_counter() - start)
+        update(g_opt, sum(model.generator_losses(real_a, real_b, fake_b, fake_a).values()))
+        for d in discriminators:
+            d.requires_grad_(True)
+        pooled_b, pooled_a = model.pool_b.query(fake_b), model.pool_a.query(fake_a)
+        loss_d_b = losses.least_squares_discriminator(model.discriminator_b(real_b), model.discriminator_b(pooled_b))
+        loss_d_a = losses.least_squares_discriminator(model.discriminator_a(real_a), model.discriminator_a(pooled_a))
+        update(d_opt, loss_d_a + loss_d_b)
+
+    return timed(DataLoader(data, batch_size=1, shuffle=True), steps, warmup, step)
 
 
+def pix2pix_plain(data, steps, warmup):
+    """``Pix2Pix.training_step`` (D on (x, y) and (x, G(x)), then G: non-saturating + λ L1) without Lightning."""
+    torch.manual_seed(0)
+    model = pix2pix()
+    g, d = model.generator, model.discriminator
+    (g_opt, d_opt), _ = model.configure_optimizers()
+
+    def step(x, y):
+        fake = g(x)
+        d.requires_grad_(True)
+        update(d_opt, 0.5 * losses.minimax_discriminator(d(torch.cat([x, y], 1)), d(torch.cat([x, fake.detach()], 1))))
+        d.requires_grad_(False)
+        loss_g = losses.non_saturating_generator(d(torch.cat([x, fake], 1)))
+        update(g_opt, loss_g + model.hparams.lambda_l1 * F.l1_loss(fake, y))
+
+    return timed(DataLoader(data, batch_size=1, shuffle=True), steps, warmup, step)
+
+
+def cyclegan() -> CycleGAN:  # recipes/cyclegan/horse2zebra_cpu64.yaml's nets
+    return CycleGAN(n_blocks=6, generator_width=16, discriminator_width=16, sample_every_n_steps=0,
+                    num_fixed_samples=0)
+
+
+def pix2pix() -> Pix2Pix:  # recipes/pix2pix/facades_cpu64.yaml's nets
+    return Pix2Pix(num_downs=6, generator_width=32, discriminator_width=32, sample_every_n_steps=0,
+                   num_fixed_samples=0)
+
+
+# ---------------------------------------------------------------------------------------------- Lightning
 class Timer(L.Callback):
     def __init__(self, warmup: int) -> None:
-        self.warmup, self.start, self.end, self.batches = warmup, None, None, 0
+        self.warmup, self.start, self.end, self.batches, self.images = warmup, None, None, 0, 0
 
     def on_train_batch_start(self, trainer, module, batch, batch_idx):
         if self.batches == self.warmup:
             self.start = time.perf_counter()
 
     def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
+        self.images += len(batch[0]) if self.batches >= self.warmup else 0
         self.batches += 1
         self.end = time.perf_counter()
 
 
-def lightning_loop(data, steps, warmup, *, channels_last=False):
+def lightning_loop(build: Callable[[], L.LightningModule], data, batch_size: int, steps: int, warmup: int) -> float:
+    """Images/s of the zoo module's own training step under a quiet Trainer (two optimizer steps per batch)."""
     torch.manual_seed(0)
-    model = DCGAN(28, 1, LATENT, WIDTH, WIDTH, sample_every_n_steps=0, channels_last=channels_last)
-    timer = Timer(warmup)
+    model, timer = build(), Timer(warmup)
     trainer = L.Trainer(accelerator="cpu", max_steps=2 * (steps + warmup), logger=False, callbacks=[timer],
                         enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
-    trainer.fit(model, DataLoader(data, batch_size=BATCH, shuffle=True, drop_last=True))
-    return (timer.batches - warmup) * BATCH / (timer.end - timer.start)
+    trainer.fit(model, DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True))
+    return timer.images / (timer.end - timer.start)
 
 
-VARIANTS = {
-    "plain: naive (for-loop Adam, NCHW, G(z) twice)": lambda d, s, w: plain_loop(d, s, w, adam="for-loop",
-                                                                                   generate_once=False),
-    "plain: same step as zoo (foreach Adam, NCHW, G(z) once)": lambda d, s, w: plain_loop(d, s, w),
-    "plain: + channels_last": lambda d, s, w: plain_loop(d, s, w, channels_last=True),
-    "plain: + fused Adam + channels_last": lambda d, s, w: plain_loop(d, s, w, adam="fused", channels_last=True),
-    "plain: + torch.compile + channels_last": lambda d, s, w: plain_loop(d, s, w, channels_last=True, compile=True),
-    "zoo Lightning DCGAN (foreach Adam, NCHW, G(z) once)": lambda d, s, w: lightning_loop(d, s, w),
-    "zoo Lightning DCGAN + channels_last": lambda d, s, w: lightning_loop(d, s, w, channels_last=True),
+def dcgan(channels_last: bool = False) -> Callable[[], DCGAN]:
+    return lambda: DCGAN(28, 1, LATENT, WIDTH, WIDTH, sample_every_n_steps=0, channels_last=channels_last)
+
+
+# name -> (dataset, runner(data, steps, warmup) -> images/s)
+VARIANTS: dict[str, tuple[str, Callable]] = {
+    "DCGAN plain: naive (for-loop Adam, NCHW, G(z) twice)": (
+        "mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="for-loop", generate_once=False)),
+    "DCGAN plain: same step as zoo (foreach Adam, NCHW, G(z) once)": ("mnist", dcgan_plain),
+    "DCGAN plain: + channels_last": ("mnist", lambda d, s, w: dcgan_plain(d, s, w, channels_last=True)),
+    "DCGAN plain: + fused Adam + channels_last": (
+        "mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="fused", channels_last=True)),
+    "DCGAN plain: + torch.compile + channels_last": (
+        "mnist", lambda d, s, w: dcgan_plain(d, s, w, channels_last=True, compile=True)),
+    "DCGAN zoo Lightning (foreach Adam, NCHW, G(z) once)": (
+        "mnist", lambda d, s, w: lightning_loop(dcgan(), d, BATCH, s, w)),
+    "DCGAN zoo Lightning + channels_last": ("mnist", lambda d, s, w: lightning_loop(dcgan(True), d, BATCH, s, w)),
+    "GAN MLP plain: same step as zoo": ("mnist", gan_plain),
+    "GAN MLP zoo Lightning": ("mnist", lambda d, s, w: lightning_loop(lambda: GAN(sample_every_n_steps=0), d,
+                                                                       MLP_BATCH, s, w)),
+    "CycleGAN 64px plain: same step as zoo": ("pairs", cyclegan_plain),
+    "CycleGAN 64px zoo Lightning": ("pairs", lambda d, s, w: lightning_loop(cyclegan, d, 1, s, w)),
+    "Pix2Pix 64px plain: same step as zoo": ("pairs", pix2pix_plain),
+    "Pix2Pix 64px zoo Lightning": ("pairs", lambda d, s, w: lightning_loop(pix2pix, d, 1, s, w)),
+}
+SAME_STEP = {  # family: (plain loop running the zoo's step, the zoo's Lightning module)
+    "DCGAN": ("DCGAN plain: same step as zoo (foreach Adam, NCHW, G(z) once)",
+              "DCGAN zoo Lightning (foreach Adam, NCHW, G(z) once)"),
+    "GAN MLP": ("GAN MLP plain: same step as zoo", "GAN MLP zoo Lightning"),
+    "CycleGAN 64px": ("CycleGAN 64px plain: same step as zoo", "CycleGAN 64px zoo Lightning"),
+    "Pix2Pix 64px": ("Pix2Pix 64px plain: same step as zoo", "Pix2Pix 64px zoo Lightning"),
 }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--only", nargs="*", help="substrings of variant names to run")
+    parser.add_argument("--only", nargs="*", help="substrings of variant names to run (e.g. DCGAN CycleGAN)")
+    parser.add_argument("--skip", nargs="*", default=[], help="substrings of variant names to leave out (e.g. compile)")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
-    data = mnist_batches(BATCH * (args.steps + args.warmup + 1))
-    names = [n for n in VARIANTS if not args.only or any(o in n for o in args.only)]
+    batches = args.steps + args.warmup + 1
+    datasets = {"mnist": mnist_images(max(BATCH, MLP_BATCH) * batches), "pairs": image_pairs(batches)}
+    names = [n for n in VARIANTS if (not args.only or any(o in n for o in args.only))
+             and not any(s in n for s in args.skip)]
     results: dict[str, list[float]] = {n: [] for n in names}
+    load = [os.getloadavg()]
     for r in range(args.rounds):
         for name in names:
-            results[name].append(VARIANTS[name](data, args.steps, args.warmup))
+            dataset, run = VARIANTS[name]
+            results[name].append(run(datasets[dataset], args.steps, args.warmup))
             print(f"round {r}: {name}: {results[name][-1]:.1f} images/s", flush=True)
+        load.append(os.getloadavg())
     table = {n: statistics.median(v) for n, v in results.items()}
-    print(f"\ntorch {torch.__version__}, {torch.get_num_threads()} threads, batch {BATCH}, {args.steps} timed steps")
+    print(f"\ntorch {torch.__version__}, {torch.get_num_threads()} threads, {args.steps} timed steps after "
+          f"{args.warmup}, medians of {args.rounds} rounds; load average (1 min) "
+          f"{min(x[0] for x in load):.2f}-{max(x[0] for x in load):.2f} during the run")
+    print("| variant | images/s (median) | rounds |\n|---|---|---|")
     for name, value in table.items():
-        print(f"{value:8.1f} images/s  {name}")
+        print(f"| {name} | {value:.1f} | {', '.join(f'{v:.1f}' for v in results[name])} |")
+    shares = {family: 1 - table[zoo] / table[plain] for family, (plain, zoo) in SAME_STEP.items()
+              if plain in table and zoo in table}
+    for family, share in shares.items():
+        print(f"Lightning's share, {family}: {100 * share:.1f}% (zoo Lightning vs the plain loop with the same step)")
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"median_images_per_s": table, "rounds": results, "threads": torch.get_num_threads(),
-                       "torch": torch.__version__, "steps": args.steps}, f, indent=2)
+            json.dump({"median_images_per_s": table, "rounds": results, "lightning_share": shares,
+                       "threads": torch.get_num_threads(), "torch": torch.__version__, "steps": args.steps,
+                       "load_average": load}, f, indent=2)
 
 
 if __name__ == "__main__":

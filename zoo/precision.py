@@ -2,9 +2,10 @@
 
 On a CPU without native bf16 instructions (AVX2 only: oneDNN reports no bf16 support), every bf16 convolution and
 transposed convolution leaves oneDNN for PyTorch's reference im2col path (``aten::_slow_conv2d_forward`` /
-``_slow_conv2d_backward`` / ``slow_conv_transpose2d``), which then holds 90% or more of the step. Measured with
-``benchmarks/bf16_ops.py`` (BENCHMARKS.md, Performance): forward + backward of the CycleGAN generator 10.7x, the
-Pix2Pix U-Net 6.5x and the PatchGAN 7.1x slower under bf16 autocast than in fp32 (64x64, batch 1).
+``_slow_conv2d_backward`` / ``slow_conv_transpose2d``), and bf16 matrix products run a generic GEMM instead of the
+fp32 BLAS; those ops then hold 90% or more of the step. Measured with ``benchmarks/bf16_ops.py`` (BENCHMARKS.md,
+Performance): forward + backward under bf16 autocast against fp32 is 4-11x slower for the CycleGAN generator, the
+Pix2Pix U-Net and the PatchGAN (64x64, batch 1), and 14x for the MLP GAN's generator (batch 100).
 """
 from __future__ import annotations
 
@@ -27,10 +28,10 @@ def cpu_bf16_warning(precision: str | int | None, accelerator: str) -> str | Non
     if accelerator != "cpu" or not str(precision).startswith("bf16"):
         return None
     native = "has" if onednn_bf16() else "lacks"
-    return (f"precision={precision!r} on the CPU: bf16 was measured 6-11x slower than 32-true for the zoo's conv "
-            f"nets on a CPU without native bf16 (this CPU, {torch.backends.cpu.get_cpu_capability()}, {native} "
-            "oneDNN bf16 support), because its convolutions fall back to PyTorch's slow im2col path "
-            "(benchmarks/bf16_ops.py). Train on the CPU with --trainer.precision 32-true.")
+    return (f"precision={precision!r} on the CPU: bf16 was measured 4-14x slower than 32-true for the zoo's conv "
+            f"and MLP nets on a CPU without native bf16 (this CPU, {torch.backends.cpu.get_cpu_capability()}, "
+            f"{native} oneDNN bf16 support): convolutions fall back to PyTorch's slow im2col path and matrix "
+            "products to a generic GEMM (benchmarks/bf16_ops.py). Train on the CPU with --trainer.precision 32-true.")
 
 
 class CPUPrecisionCheck(L.Callback):
