@@ -1,4 +1,4 @@
-"""AC-GAN: two heads on D, D's objective L_S + L_C, G's objective L_C - L_S, sampling by label, export."""
+"""AC-GAN: two heads on D, D's objective L_S + L_C, G's objective L_C - L_S, sampling by label."""
 from __future__ import annotations
 
 import lightning as L
@@ -7,7 +7,6 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
-from zoo import hub
 from zoo.models.acgan import ACGAN
 from zoo.nets.conditional import one_hot
 
@@ -106,13 +105,10 @@ def test_discriminator_loss_is_minus_l_s_plus_l_c():
     assert float(l_s + l_c) == pytest.approx(float(by_hand), rel=1e-5)
 
 
-def test_sample_by_label_and_export_round_trip(tmp_path):
+def test_sample_by_label_and_one_preview_row_per_class():
     model = fit(ACGAN(**SMALL), steps=2).eval()
-    g = lambda: torch.Generator().manual_seed(0)  # noqa: E731
-    images = model.sample(10, labels=torch.arange(10), generator=g())
+    images = model.sample(10, labels=torch.arange(10), generator=torch.Generator().manual_seed(0))
     assert images.shape == (10, 1, 28, 28)
-    loaded = hub.load_folder(hub.export(model, tmp_path / "acgan", name="acgan-mnist"))
-    assert torch.equal(loaded.sample(10, labels=torch.arange(10), generator=g()), images)
     model.setup("fit")
     assert model.preview().shape == (100, 1, 28, 28)
 

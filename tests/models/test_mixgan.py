@@ -7,7 +7,6 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from zoo import hub
 from zoo.models.mixgan import MIXGAN, log_barrier, mixture_payoff, negative_entropy
 
 TOY = dict(architecture="mlp", data_shape=(2,), latent_dim=4, generator_hidden=(8,), discriminator_hidden=(8,),
@@ -125,13 +124,10 @@ def test_sample_draws_the_component_from_the_mixture():
     torch.testing.assert_close(freq, torch.tensor([0.2, 0.3, 0.5]), atol=0.015, rtol=0)
 
 
-def test_dcgan_components_and_export_round_trip(tmp_path):
+def test_dcgan_components_draw_images():
     model = MIXGAN(num_components=2, image_size=28, channels=1, latent_dim=8, generator_width=4,
                    discriminator_width=4)
-    x = model.sample(3, generator=torch.Generator().manual_seed(0))
-    assert x.shape == (3, 1, 28, 28)
-    loaded = hub.load_folder(hub.export(model, tmp_path / "mix"))
-    torch.testing.assert_close(loaded.sample(3, generator=torch.Generator().manual_seed(0)), x)
+    assert model.sample(3, generator=torch.Generator().manual_seed(0)).shape == (3, 1, 28, 28)
 
 
 def test_single_component_has_no_entropy_pressure_and_bad_input_errors():

@@ -7,7 +7,6 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from zoo import Zoo, hub
 from zoo.core.translation import linear_decay
 from zoo.models.pix2pix import Pix2Pix
 from zoo.nets.patchgan import PatchGANDiscriminator
@@ -126,15 +125,11 @@ def test_learning_rate_constant_then_linear_to_zero():
     assert trainer.optimizers[0].param_groups[0]["lr"] == 0.0  # zero once the last decay epoch has ended
 
 
-def test_export_load_round_trip_translates_real_test_images(tmp_path):
+def test_translates_real_test_images():
     from zoo.data.translation import PairedImageDataset
 
     model = tiny(num_downs=6, channels_in=3)
     data = PairedImageDataset(real_data("facades") / "test", "BtoA", 64, 64, train=False)
     labels = torch.stack([data[i][0] for i in range(4)])
-    hub.export(model, tmp_path / "p2p", name="pix2pix-test")
-    loaded = Zoo.load(tmp_path / "p2p")
-    out = loaded.translate(labels, mode="eval")
+    out = model.translate(labels, mode="eval")
     assert out.shape == labels.shape and out.abs().max() <= 1
-    assert torch.equal(out, model.translate(labels, mode="eval"))
-    assert not (tmp_path / "p2p" / "samples.png").exists()  # no validation images: no preview grid to write
