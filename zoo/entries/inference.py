@@ -52,13 +52,14 @@ PLANNED: tuple[ZooEntry, ...] = (
         limitations="A fraction of the paper's 400 epochs, without its learning-rate decay."),
     ZooEntry(
         name="mle-oracle", **SEQGAN, paper="SeqGAN: Sequence Generative Adversarial Nets with Policy Gradient (MLE "
-        "baseline)", recipe="recipes/seqgan/oracle_mle.yaml", paper_metrics={"nll_oracle (Yu et al. 2017, MLE)": 9.038},
-        training="Maximum-likelihood training of the generator LSTM only.",
+        "baseline)", recipe="recipes/seqgan/oracle_mle_cpu.yaml", paper_metrics={"nll_oracle (Yu et al. 2017, MLE)": 9.038},
+        training="Maximum-likelihood training of the generator LSTM only, 40 epochs (paper: 120 of pre-training, "
+                 "then further MLE).",
         limitations="The baseline SeqGAN is compared against."),
     ZooEntry(
         name="seqgan-oracle", **SEQGAN, paper="SeqGAN: Sequence Generative Adversarial Nets with Policy Gradient",
-        recipe="recipes/seqgan/oracle.yaml", paper_metrics={"nll_oracle (Yu et al. 2017, SeqGAN)": 8.736},
-        training="MLE pre-training, discriminator pre-training, then policy-gradient updates with Monte-Carlo "
-                 "roll-outs (Algorithm 1).",
+        recipe="recipes/seqgan/oracle_cpu.yaml", paper_metrics={"nll_oracle (Yu et al. 2017, SeqGAN)": 8.736},
+        training="Algorithm 1 at a CPU scale: 30 MLE epochs, 500 discriminator steps, then 60 policy-gradient "
+                 "updates with N = 16 Monte-Carlo roll-outs, each followed by 5 discriminator steps.",
         limitations="CPU-scaled budgets against the paper's."),
 )
