@@ -362,7 +362,7 @@ def export(model, folder: str | os.PathLike, *, name: str | None = None, results
     """Write ``model`` as a Hub-layout folder and return its path.
 
     Args:
-        model: a GANModule (any zoo model).
+        model: any zoo model (a ``ZooModel``).
         folder: the export folder; an existing one is replaced atomically.
         name: the zoo entry name this export is for (recorded in the config).
         results: metrics with their protocol (written as results.json and referenced by the card).

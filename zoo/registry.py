@@ -195,7 +195,7 @@ class Zoo:
             device: where to put the model.
             trainable: return it in train mode; either way it fine-tunes with ``trainer.fit`` (G, D, EMA restored).
         Returns:
-            The GANModule, in eval mode unless ``trainable``.
+            The zoo model, in eval mode unless ``trainable``.
         """
         return hub.load_folder(Zoo.resolve(name_or_path, revision=revision), device=device, trainable=trainable)
 

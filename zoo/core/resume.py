@@ -2,7 +2,8 @@
 interrupted run really was.
 
 ``rng_state`` / ``set_rng_state``: torch (CPU and CUDA), NumPy and Python ``random``, as tensors and plain numbers
-only, so a checkpoint still loads with ``weights_only=True``. ``GANModule`` stores them in every checkpoint.
+only, so a checkpoint still loads with ``weights_only=True``. Every zoo model (``ZooModel``) stores them in its
+checkpoints.
 
 ``normalise_loop_state``: Lightning saves ``last.ckpt`` from ``on_train_epoch_end``, after the epoch is counted as
 processed but before it is counted as completed. Resumed from such a checkpoint, Lightning (2.x) takes the epoch

@@ -44,7 +44,7 @@ def evaluate(model, *, metrics: Sequence[str] = ("fid", "kid"), reference: str |
     """Measure a model: FID/KID against a named reference split, or the toy mode statistics on a mixture.
 
     Args:
-        model: a GANModule.
+        model: a model that samples (``sample`` among its ``verbs``).
         metrics: "fid", "kid", "is" for images; "modes" for the 2-D toys.
         reference: reference split for image metrics, e.g. "mnist-test".
         num_samples: generated samples.
