@@ -59,7 +59,7 @@ PLANNED: tuple[ZooEntry, ...] = (
     ZooEntry(
         name="seqgan-oracle", **SEQGAN, paper="SeqGAN: Sequence Generative Adversarial Nets with Policy Gradient",
         recipe="recipes/seqgan/oracle_cpu.yaml", paper_metrics={"nll_oracle (Yu et al. 2017, SeqGAN)": 8.736},
-        training="Algorithm 1 at a CPU scale: 30 MLE epochs, 500 discriminator steps, then 60 policy-gradient "
-                 "updates with N = 16 Monte-Carlo roll-outs, each followed by 5 discriminator steps.",
+        training="Algorithm 1 at a CPU scale: 25 MLE epochs, 2,500 discriminator steps, then 30 policy-gradient "
+                 "updates with N = 16 Monte-Carlo roll-outs, each followed by 10 discriminator steps.",
         limitations="CPU-scaled budgets against the paper's."),
 )
