@@ -137,10 +137,11 @@ def bench(suite_path: str | Path, *, skip_train: bool = False, hub_dir: str | Pa
             else:
                 print(f"[bench] {label}: reusing {root / hub.RESULTS} (newer than the checkpoint, same protocol)")
             # a bench run is not a shipped entry: its card states its own results only (`zoo ship` makes entries)
-            folder = hub.export(model, hub_dir / label, name=item["name"], results=results)
+            hub.export(model, hub_dir / label, name=item["name"], results=results)
             row = {"name": item["name"], **({} if seed is None else {"seed": seed}), "recipe": item["recipe"],
                    **{k: v for k, v in results.items() if isinstance(v, (int, float))},
-                   "train_s": round(train_s, 1), "eval_s": results["protocol"]["wall_time_s"], "export": str(folder)}
+                   "train_s": round(train_s, 1), "eval_s": results["protocol"]["wall_time_s"],
+                   "export": label}  # the folder under the hub directory: tables carry no machine path
             rows.append(row)
             if "mixture" in results["protocol"] and item["name"] not in toy_samples:
                 toy_samples[item["name"]] = (results["protocol"]["mixture"], model.sample(
