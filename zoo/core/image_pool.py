@@ -7,8 +7,8 @@ stored one (which is returned instead); otherwise it is returned as is and the p
 An exact resume needs the stored images: a resumed run whose pools start empty feeds its discriminators other
 images than the uninterrupted run. ``ImagePoolCheckpoint`` keeps them in the Lightning checkpoint only; the pool is
 no part of the module's ``state_dict``, so exports (``model.safetensors``) hold the networks alone. The coin flips
-and choices come from the global torch RNG unless a generator is passed, and ``GANModule`` restores that RNG
-from the checkpoint (``zoo.core.resume``).
+and choices come from the global torch RNG unless a generator is passed, and ``ZooModel`` (``zoo.core.module``)
+restores that RNG from the checkpoint (``zoo.core.resume``).
 """
 from __future__ import annotations
 

@@ -18,26 +18,23 @@ import copy
 
 import torch
 from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_weights
 
 
 def fold_batchnorm(conv: nn.Conv2d, bn: nn.BatchNorm2d) -> nn.Conv2d:
-    """A convolution with a bias computing ``bn(conv(x))`` for ``bn`` in eval mode (its running statistics)."""
+    """A convolution with a bias computing ``bn(conv(x))`` for ``bn`` in eval mode (its running statistics):
+    torch's own ``fuse_conv_bn_weights``, fed float64 copies so the algebra runs in float64."""
     if bn.running_mean is None or bn.running_var is None:
         raise ValueError(f"{bn} tracks no running statistics, so it is not a fixed affine map and cannot be folded.")
-    scale = bn.running_var.double().add(bn.eps).rsqrt()
-    if bn.affine:
-        scale = scale * bn.weight.double()
-    shift = -bn.running_mean.double() * scale
-    if bn.affine:
-        shift = shift + bn.bias.double()
-    if conv.bias is not None:
-        shift = shift + conv.bias.double() * scale
+    as64 = (lambda t: None if t is None else t.detach().double())
+    weight, bias = fuse_conv_bn_weights(as64(conv.weight), as64(conv.bias), as64(bn.running_mean),
+                                        as64(bn.running_var), bn.eps, as64(bn.weight), as64(bn.bias))
     folded = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
                        conv.dilation, conv.groups, bias=True, padding_mode=conv.padding_mode,
                        device=conv.weight.device, dtype=conv.weight.dtype)
     with torch.no_grad():
-        folded.weight.copy_((conv.weight.double() * scale.view(-1, 1, 1, 1)).to(conv.weight.dtype))
-        folded.bias.copy_(shift.to(conv.weight.dtype))
+        folded.weight.copy_(weight.to(conv.weight.dtype))
+        folded.bias.copy_(bias.to(conv.weight.dtype))
     return folded.requires_grad_(False)
 
 
