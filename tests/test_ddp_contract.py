@@ -129,6 +129,14 @@ SCRIPT = textwrap.dedent('''
                              "moved": not torch.equal(before, flat), "global_step": trainer.global_step}
         with open(os.path.join(out, f"rank{rank}.json"), "w") as f:
             json.dump(results, f)
+        # Lightning leaves the process group to the interpreter's exit, where gloo's threads can still be joinable
+        # and the C++ runtime aborts ("terminate called without an active exception") after all the work is done.
+        # Close the group here, and leave without the interpreter's teardown once the results are on disk.
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
     if __name__ == "__main__":
