@@ -8,7 +8,9 @@
   and Pix2Pix (U-Net with 6 downsamplings, widths 32, batch norm) on random images (speed does not depend on content).
 
 Each plain loop runs exactly the zoo's step (same nets from a zoo module, same losses, optimizers and toggling) with
-no Trainer; "Lightning's share" is 1 - zoo / plain for the pair that runs the same step. Variants are interleaved
+no Trainer; "Lightning's share" is 1 - zoo / plain for the pair that runs the same step. A "naive" loop is the same
+step with torch's per-tensor optimizer loop (its CPU default; the zoo builds fused optimizers, zoo.core.optim), and
+for DCGAN also G(z) computed twice, as textbook loops do; "zoo vs naive" is zoo Lightning / naive. Variants are interleaved
 round by round in one process, so that the machine's load affects all of them alike; the table gives the median
 over rounds of images/s (timed after warm-up steps).
 
@@ -64,6 +66,13 @@ def timed(loader: DataLoader, steps: int, warmup: int, step: Callable, fmt=torch
             done += 1
 
 
+def per_tensor(*optimizers: torch.optim.Optimizer) -> None:
+    """Switch optimizers to torch's per-tensor loop (its CPU default before the zoo chose fused kernels)."""
+    for opt in optimizers:
+        for group in opt.param_groups:
+            group["fused"], group["foreach"] = False, False
+
+
 def update(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
     opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -71,7 +80,7 @@ def update(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- plain loops
-def dcgan_plain(data, steps, warmup, *, adam="foreach", channels_last=False, generate_once=True, compile=False):
+def dcgan_plain(data, steps, warmup, *, adam="fused", channels_last=False, generate_once=True, compile=False):
     """The textbook loop without Lightning. Returns images/s over the timed steps."""
     torch.manual_seed(0)
     model = DCGAN(28, 1, LATENT, WIDTH, WIDTH, sample_every_n_steps=0)
@@ -96,12 +105,14 @@ def dcgan_plain(data, steps, warmup, *, adam="foreach", channels_last=False, gen
     return timed(DataLoader(data, batch_size=BATCH, shuffle=True, drop_last=True), steps, warmup, step, fmt)
 
 
-def gan_plain(data, steps, warmup):
+def gan_plain(data, steps, warmup, naive=False):
     """``GAN.training_step`` (k = 1, SGD with the per-minibatch schedule, G(z) once) without Lightning."""
     torch.manual_seed(0)
     model = GAN(sample_every_n_steps=0)
     g, d = model.generator, model.discriminator
     g_opt, d_opt = model.configure_optimizers()
+    if naive:
+        per_tensor(g_opt, d_opt)
     count = [0]
 
     def step(real):
@@ -118,12 +129,14 @@ def gan_plain(data, steps, warmup):
     return timed(DataLoader(data, batch_size=MLP_BATCH, shuffle=True, drop_last=True), steps, warmup, step)
 
 
-def cyclegan_plain(data, steps, warmup):
+def cyclegan_plain(data, steps, warmup, naive=False):
     """``CycleGAN.training_step`` (both Gs, then both Ds on pooled fakes) without Lightning."""
     torch.manual_seed(0)
     model = cyclegan()
     discriminators = (model.discriminator_a, model.discriminator_b)
     (g_opt, d_opt), _ = model.configure_optimizers()
+    if naive:
+        per_tensor(g_opt, d_opt)
 
     def step(real_a, real_b):
         fake_b, fake_a = model.generator(real_a), model.generator_ba(real_b)
@@ -140,12 +153,14 @@ def cyclegan_plain(data, steps, warmup):
     return timed(DataLoader(data, batch_size=1, shuffle=True), steps, warmup, step)
 
 
-def pix2pix_plain(data, steps, warmup):
+def pix2pix_plain(data, steps, warmup, naive=False):
     """``Pix2Pix.training_step`` (D on (x, y) and (x, G(x)), then G: non-saturating + λ L1) without Lightning."""
     torch.manual_seed(0)
     model = pix2pix()
     g, d = model.generator, model.discriminator
     (g_opt, d_opt), _ = model.configure_optimizers()
+    if naive:
+        per_tensor(g_opt, d_opt)
 
     def step(x, y):
         fake = g(x)
@@ -201,29 +216,39 @@ def dcgan(channels_last: bool = False) -> Callable[[], DCGAN]:
 VARIANTS: dict[str, tuple[str, Callable]] = {
     "DCGAN plain: naive (for-loop Adam, NCHW, G(z) twice)": (
         "mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="for-loop", generate_once=False)),
-    "DCGAN plain: same step as zoo (foreach Adam, NCHW, G(z) once)": ("mnist", dcgan_plain),
+    "DCGAN plain: same step as zoo (fused Adam, NCHW, G(z) once)": ("mnist", dcgan_plain),
     "DCGAN plain: + channels_last": ("mnist", lambda d, s, w: dcgan_plain(d, s, w, channels_last=True)),
-    "DCGAN plain: + fused Adam + channels_last": (
-        "mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="fused", channels_last=True)),
+    "DCGAN plain: foreach Adam instead of fused": ("mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="foreach")),
     "DCGAN plain: + torch.compile + channels_last": (
         "mnist", lambda d, s, w: dcgan_plain(d, s, w, channels_last=True, compile=True)),
-    "DCGAN zoo Lightning (foreach Adam, NCHW, G(z) once)": (
+    "DCGAN zoo Lightning (fused Adam, NCHW, G(z) once)": (
         "mnist", lambda d, s, w: lightning_loop(dcgan(), d, BATCH, s, w)),
     "DCGAN zoo Lightning + channels_last": ("mnist", lambda d, s, w: lightning_loop(dcgan(True), d, BATCH, s, w)),
+    "GAN MLP plain: naive (per-tensor SGD)": ("mnist", lambda d, s, w: gan_plain(d, s, w, naive=True)),
     "GAN MLP plain: same step as zoo": ("mnist", gan_plain),
     "GAN MLP zoo Lightning": ("mnist", lambda d, s, w: lightning_loop(lambda: GAN(sample_every_n_steps=0), d,
                                                                        MLP_BATCH, s, w)),
+    "CycleGAN 64px plain: naive (per-tensor Adam)": ("pairs", lambda d, s, w: cyclegan_plain(d, s, w, naive=True)),
     "CycleGAN 64px plain: same step as zoo": ("pairs", cyclegan_plain),
     "CycleGAN 64px zoo Lightning": ("pairs", lambda d, s, w: lightning_loop(cyclegan, d, 1, s, w)),
+    "Pix2Pix 64px plain: naive (per-tensor Adam)": ("pairs", lambda d, s, w: pix2pix_plain(d, s, w, naive=True)),
     "Pix2Pix 64px plain: same step as zoo": ("pairs", pix2pix_plain),
     "Pix2Pix 64px zoo Lightning": ("pairs", lambda d, s, w: lightning_loop(pix2pix, d, 1, s, w)),
 }
 SAME_STEP = {  # family: (plain loop running the zoo's step, the zoo's Lightning module)
-    "DCGAN": ("DCGAN plain: same step as zoo (foreach Adam, NCHW, G(z) once)",
-              "DCGAN zoo Lightning (foreach Adam, NCHW, G(z) once)"),
+    "DCGAN": ("DCGAN plain: same step as zoo (fused Adam, NCHW, G(z) once)",
+              "DCGAN zoo Lightning (fused Adam, NCHW, G(z) once)"),
     "GAN MLP": ("GAN MLP plain: same step as zoo", "GAN MLP zoo Lightning"),
     "CycleGAN 64px": ("CycleGAN 64px plain: same step as zoo", "CycleGAN 64px zoo Lightning"),
     "Pix2Pix 64px": ("Pix2Pix 64px plain: same step as zoo", "Pix2Pix 64px zoo Lightning"),
+}
+
+
+NAIVE = {  # family: (the naive plain loop, the zoo's Lightning module)
+    "DCGAN": ("DCGAN plain: naive (for-loop Adam, NCHW, G(z) twice)", SAME_STEP["DCGAN"][1]),
+    "GAN MLP": ("GAN MLP plain: naive (per-tensor SGD)", SAME_STEP["GAN MLP"][1]),
+    "CycleGAN 64px": ("CycleGAN 64px plain: naive (per-tensor Adam)", SAME_STEP["CycleGAN 64px"][1]),
+    "Pix2Pix 64px": ("Pix2Pix 64px plain: naive (per-tensor Adam)", SAME_STEP["Pix2Pix 64px"][1]),
 }
 
 
@@ -259,9 +284,14 @@ def main() -> None:
               if plain in table and zoo in table}
     for family, share in shares.items():
         print(f"Lightning's share, {family}: {100 * share:.1f}% (zoo Lightning vs the plain loop with the same step)")
+    speedups = {family: table[zoo] / table[naive] for family, (naive, zoo) in NAIVE.items()
+                if naive in table and zoo in table}
+    for family, speedup in speedups.items():
+        print(f"zoo vs naive, {family}: {speedup:.2f}x (zoo Lightning / the naive plain loop)")
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"median_images_per_s": table, "rounds": results, "lightning_share": shares,
+                       "zoo_vs_naive": speedups,
                        "threads": torch.get_num_threads(), "torch": torch.__version__, "steps": args.steps,
                        "load_average": load}, f, indent=2)
 

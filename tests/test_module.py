@@ -72,3 +72,34 @@ def test_resume_matches_an_uninterrupted_run(tmp_path):
     assert int(resumed.generator_updates) == int(straight.generator_updates) == 8
     for key, value in straight.state_dict().items():
         torch.testing.assert_close(resumed.state_dict()[key], value, rtol=0, atol=1e-6, msg=key)
+
+
+def test_losses_reach_the_logger_on_its_steps_and_a_monitoring_callback_on_every_batch(tmp_path):
+    import csv
+
+    from lightning.pytorch.callbacks import Callback
+    from lightning.pytorch.loggers import CSVLogger
+
+    class Watch(Callback):  # monitors a training loss, as ModelCheckpoint(monitor=...) would
+        monitor = "loss/generator"
+
+        def __init__(self):
+            self.seen = []
+
+        def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
+            self.seen.append(float(trainer.callback_metrics[self.monitor]))
+
+    torch.manual_seed(0)
+    model, watch = tiny(), Watch()
+    quiet_trainer(max_epochs=1, logger=CSVLogger(tmp_path), log_every_n_steps=2, callbacks=[watch]).fit(
+        model, image_loader(n=48, batch_size=8))
+    assert len(watch.seen) == 6 and len(set(watch.seen)) == 6  # a fresh value on every batch
+
+    torch.manual_seed(0)
+    model = tiny()
+    quiet_trainer(max_epochs=1, logger=CSVLogger(tmp_path, name="plain"), log_every_n_steps=2).fit(
+        model, image_loader(n=48, batch_size=8))
+    rows = list(csv.DictReader(open(next((tmp_path / "plain").rglob("metrics.csv")))))
+    assert [int(r["step"]) for r in rows] == [1, 3, 5]
+    # the rows hold the values of their own batches: the same as the monitored run's (same seed, same updates)
+    assert [float(r["loss/generator"]) for r in rows] == pytest.approx(watch.seen[1::2], rel=1e-6)

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.conditional import ConditionalGANModule
 from zoo.nets.conditional import ConditionalConvGenerator, one_hot
 from zoo.nets.dcgan import DCGANDiscriminator
@@ -78,8 +78,8 @@ class ACGAN(ConditionalGANModule):
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
-        return [torch.optim.Adam(self.generator.parameters(), **adam),
-                torch.optim.Adam(self.discriminator.parameters(), **adam)]
+        return [optim.adam(self.generator.parameters(), **adam),
+                optim.adam(self.discriminator.parameters(), **adam)]
 
     def training_step(self, batch, batch_idx: int) -> None:
         real, real_labels = batch[0], batch[1]

@@ -35,7 +35,7 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.module import GANModule
 from zoo.nets.encoders import JointDiscriminator, MLPEncoder
 from zoo.nets.mlp import MLPGenerator
@@ -120,7 +120,7 @@ class BiGAN(GANModule):
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas), weight_decay=self.hparams.weight_decay)
         generator_encoder = [*self.generator.parameters(), *self.encoder.parameters()]
-        return [torch.optim.Adam(generator_encoder, **adam), torch.optim.Adam(self.discriminator.parameters(), **adam)]
+        return [optim.adam(generator_encoder, **adam), optim.adam(self.discriminator.parameters(), **adam)]
 
     def learning_rate(self, epoch: int) -> float:
         """Both players' learning rate in (0-based) ``epoch``: the authors' ``set_lr`` (train_gan.py)."""

@@ -15,7 +15,7 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.conditional import ConditionalGANModule
 from zoo.nets.conditional import (ConditionalConvDiscriminator, ConditionalConvGenerator, ConditionalMaxoutDiscriminator,
                                   ConditionalMLPGenerator, one_hot)
@@ -71,8 +71,8 @@ class CGAN(ConditionalGANModule):
     def configure_optimizers(self):
         params = [self.generator.parameters(), self.discriminator.parameters()]
         if self.hparams.optimizer == "sgd":
-            return [torch.optim.SGD(p, lr=self.hparams.lr, momentum=self.hparams.momentum) for p in params]
-        return [torch.optim.Adam(p, lr=self.hparams.lr, betas=(self.hparams.momentum, 0.999)) for p in params]
+            return [optim.sgd(p, lr=self.hparams.lr, momentum=self.hparams.momentum) for p in params]
+        return [optim.adam(p, lr=self.hparams.lr, betas=(self.hparams.momentum, 0.999)) for p in params]
 
     def decay_learning_rate(self, optimizer, updates: int) -> None:
         """Sec. 4.1: the SGD rate shrinks by ``lr_decay`` per update, never below ``min_lr``."""

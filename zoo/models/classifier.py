@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from zoo.core import optim
 from zoo.core.module import ZooModel
 
 
@@ -81,7 +82,7 @@ class DigitClassifier(ZooModel, L.LightningModule):
         self._shared_step(batch, "test")
 
     def configure_optimizers(self):
-        opt = torch.optim.Adam(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)
+        opt = optim.adam(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)
         steps = self.trainer.estimated_stepping_batches
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=self.hparams.lr, total_steps=int(steps))
         return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, "interval": "step"}}

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.image_pool import ImagePool, ImagePoolCheckpoint
 from zoo.core.translation import TwoWayTranslationModule
 from zoo.nets.patchgan import PatchGANDiscriminator
@@ -64,8 +64,8 @@ class CycleGAN(ImagePoolCheckpoint, TwoWayTranslationModule):
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
-        g_opt = torch.optim.Adam([*self.generator.parameters(), *self.generator_ba.parameters()], **adam)
-        d_opt = torch.optim.Adam([*self.discriminator_a.parameters(), *self.discriminator_b.parameters()], **adam)
+        g_opt = optim.adam([*self.generator.parameters(), *self.generator_ba.parameters()], **adam)
+        d_opt = optim.adam([*self.discriminator_a.parameters(), *self.discriminator_b.parameters()], **adam)
         return [g_opt, d_opt], self.schedulers_for(g_opt, d_opt)
 
     def generator_losses(self, real_a: Tensor, real_b: Tensor, fake_b: Tensor, fake_a: Tensor) -> dict[str, Tensor]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.module import DiscriminatorScores, GANModule
 from zoo.nets.dcgan import DCGANDiscriminator, DCGANGenerator
 
@@ -41,9 +41,9 @@ class DCGAN(DiscriminatorScores, GANModule):
             self.to(memory_format=torch.channels_last)
 
     def configure_optimizers(self):
-        adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas), foreach=True)
-        return [torch.optim.Adam(self.generator.parameters(), **adam),
-                torch.optim.Adam(self.discriminator.parameters(), **adam)]
+        adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
+        return [optim.adam(self.generator.parameters(), **adam),
+                optim.adam(self.discriminator.parameters(), **adam)]
 
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]

@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.translation import TwoWayTranslationModule
 from zoo.nets.discogan import DiscoGANDiscriminator, DiscoGANGenerator
 
@@ -66,8 +66,8 @@ class DiscoGAN(TwoWayTranslationModule):
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas), weight_decay=self.hparams.weight_decay)
-        return [torch.optim.Adam([*self.generator.parameters(), *self.generator_ba.parameters()], **adam),
-                torch.optim.Adam([*self.discriminator_a.parameters(), *self.discriminator_b.parameters()], **adam)]
+        return [optim.adam([*self.generator.parameters(), *self.generator_ba.parameters()], **adam),
+                optim.adam([*self.discriminator_a.parameters(), *self.discriminator_b.parameters()], **adam)]
 
     @property
     def iteration(self) -> int:

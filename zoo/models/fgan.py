@@ -19,7 +19,7 @@ from typing import Sequence
 
 import torch
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.divergences import get_divergence, variational_bound
 from zoo.core.module import GANModule
 from zoo.nets.players import build_players
@@ -60,8 +60,8 @@ class FGAN(GANModule):
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
-        return [torch.optim.Adam(self.generator.parameters(), **adam),
-                torch.optim.Adam(self.discriminator.parameters(), **adam)]
+        return [optim.adam(self.generator.parameters(), **adam),
+                optim.adam(self.discriminator.parameters(), **adam)]
 
     def generator_objective(self, scores: torch.Tensor) -> torch.Tensor:
         """G's loss on V_ω(G(z)): −E[g_f(V)] (Sec. 3.2) or −E[f*(g_f(V))] (the θ-dependent part of −(−F))."""

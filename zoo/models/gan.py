@@ -34,7 +34,7 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.module import DiscriminatorScores, GANModule
 from zoo.nets.mlp import MaxoutDiscriminator, MLPGenerator
 
@@ -98,8 +98,8 @@ class GAN(DiscriminatorScores, GANModule):
     def configure_optimizers(self):
         params = [self.generator.parameters(), self.discriminator.parameters()]
         if self.hparams.optimizer == "sgd":
-            return [torch.optim.SGD(p, lr=self.hparams.lr, momentum=self.hparams.momentum) for p in params]
-        return [torch.optim.Adam(p, lr=self.hparams.lr, betas=(self.hparams.momentum, 0.999)) for p in params]
+            return [optim.sgd(p, lr=self.hparams.lr, momentum=self.hparams.momentum) for p in params]
+        return [optim.adam(p, lr=self.hparams.lr, betas=(self.hparams.momentum, 0.999)) for p in params]
 
     def sgd_schedule(self, minibatches: int, epoch: int) -> tuple[float, float]:
         """(learning rate, momentum) of the code's SGD schedule after ``minibatches`` minibatches, in ``epoch``

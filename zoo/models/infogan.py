@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.module import GANModule, check_count
 from zoo.nets.infogan import InfoGANDiscriminator, InfoGANGenerator
 
@@ -99,9 +99,9 @@ class InfoGAN(GANModule):
     # ------------------------------------------------------------------ training (Eq. 6)
     def configure_optimizers(self):
         betas = tuple(self.hparams.betas)
-        return [torch.optim.Adam(self.generator.parameters(), lr=self.hparams.generator_lr, betas=betas),
+        return [optim.adam(self.generator.parameters(), lr=self.hparams.generator_lr, betas=betas),
                 # D's trunk and heads and Q's head: Q is the D network's second head
-                torch.optim.Adam(self.discriminator.parameters(), lr=self.hparams.discriminator_lr, betas=betas)]
+                optim.adam(self.discriminator.parameters(), lr=self.hparams.discriminator_lr, betas=betas)]
 
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]                             # labels are never used: the codes are learnt unsupervised

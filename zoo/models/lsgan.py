@@ -17,7 +17,7 @@ from typing import Sequence
 
 import torch
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.module import GANModule
 from zoo.nets.players import build_players
 
@@ -61,8 +61,8 @@ class LSGAN(GANModule):
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
-        return [torch.optim.Adam(self.generator.parameters(), **adam),
-                torch.optim.Adam(self.discriminator.parameters(), **adam)]
+        return [optim.adam(self.generator.parameters(), **adam),
+                optim.adam(self.discriminator.parameters(), **adam)]
 
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]

@@ -33,7 +33,7 @@ from typing import Sequence
 import torch
 from torch import Tensor, nn
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.module import GANModule, check_count
 from zoo.nets.dcgan import DCGANDiscriminator, DCGANGenerator
 from zoo.nets.mlp import MLPDiscriminator, MLPGenerator
@@ -176,7 +176,7 @@ class MIXGAN(GANModule):
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
         d_params = [*self.discriminators.parameters(), self.discriminator_logits]
-        return [torch.optim.Adam(self.generator.parameters(), **adam), torch.optim.Adam(d_params, **adam)]
+        return [optim.adam(self.generator.parameters(), **adam), optim.adam(d_params, **adam)]
 
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]

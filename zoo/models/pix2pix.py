@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.translation import TranslationModule, check_images
 from zoo.nets.patchgan import PatchGANDiscriminator
 from zoo.nets.unet import UNetGenerator
@@ -109,8 +109,8 @@ class Pix2Pix(TranslationModule):
 
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
-        g_opt = torch.optim.Adam(self.generator.parameters(), **adam)
-        d_opt = torch.optim.Adam(self.discriminator.parameters(), **adam)
+        g_opt = optim.adam(self.generator.parameters(), **adam)
+        d_opt = optim.adam(self.discriminator.parameters(), **adam)
         return [g_opt, d_opt], self.schedulers_for(g_opt, d_opt)
 
     def training_step(self, batch, batch_idx: int) -> None:

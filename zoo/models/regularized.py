@@ -23,7 +23,7 @@ from typing import Sequence
 import torch
 from torch.func import functional_call
 
-from zoo.core import losses, regularizers
+from zoo.core import losses, optim, regularizers
 from zoo.core.module import GANModule
 from zoo.nets.players import build_players
 
@@ -89,7 +89,7 @@ class RegularizedGAN(GANModule):
 
     def configure_optimizers(self):
         hp = self.hparams
-        make = (lambda p: torch.optim.Adam(p, lr=hp.lr, betas=tuple(hp.betas))) if hp.optimizer == "adam" else \
+        make = (lambda p: optim.adam(p, lr=hp.lr, betas=tuple(hp.betas))) if hp.optimizer == "adam" else \
             (lambda p: torch.optim.RMSprop(p, lr=hp.lr))
         return [make(self.generator.parameters()), make(self.discriminator.parameters())]
 

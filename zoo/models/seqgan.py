@@ -31,7 +31,7 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
-from zoo.core import losses
+from zoo.core import losses, optim
 from zoo.core.sequence import SequenceGANModule
 from zoo.nets.text import PAPER_FILTER_SIZES, PAPER_NUM_FILTERS, LSTMGenerator, SequenceCNNDiscriminator
 
@@ -160,9 +160,9 @@ class SeqGAN(SequenceGANModule):
 
     # ------------------------------------------------------------------ training
     def configure_optimizers(self):
-        g_opt = torch.optim.Adam(self.generator.parameters(), lr=self.hparams.generator_lr)
+        g_opt = optim.adam(self.generator.parameters(), lr=self.hparams.generator_lr)
         g_opt.register_step_pre_hook(partial(clip_before_step, max_norm=self.hparams.grad_clip))
-        d_opt = torch.optim.Adam(self.discriminator.parameters(), lr=self.hparams.discriminator_lr)
+        d_opt = optim.adam(self.discriminator.parameters(), lr=self.hparams.discriminator_lr)
         return [g_opt, d_opt]
 
     def training_step(self, batch, batch_idx: int) -> None:

@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from zoo.core import optim
 from zoo.core.distributed import broadcast_from_rank_zero
 from zoo.core.module import GANModule
 from zoo.nets.semi import BatchNormMLPGenerator, FeatureMatchingDiscriminator
@@ -100,8 +101,8 @@ class SGAN(GANModule):
     def configure_optimizers(self):
         adam = dict(lr=self.hparams.lr, betas=tuple(self.hparams.betas))
         trainable = lambda net: [p for p in net.parameters() if p.requires_grad]  # noqa: E731 (fixed WN scales out)
-        return [torch.optim.Adam(trainable(self.generator), **adam),
-                torch.optim.Adam(trainable(self.discriminator), **adam)]
+        return [optim.adam(trainable(self.generator), **adam),
+                optim.adam(trainable(self.discriminator), **adam)]
 
     def set_learning_rate(self, batch_idx: int) -> None:
         """Constant, then linear decay to 0 over the last (1 - lr_decay_start) of the run (authors' schedule)."""
