@@ -22,6 +22,12 @@ ENTRIES: tuple[ZooEntry, ...] = (
         training="32-channel DCGAN nets, 100 epochs of 23 batches of 64, EMA of G (decay 0.999).",
         limitations="8x8 digits upsampled to 32x32: blurry by construction. The FID reference is the training split "
                     "itself (its first 500 images; the set has no larger held-out split)."),
+    ZooEntry(
+        name="dcgan-mnist", **DCGAN, dataset="MNIST", split="train", recipe="recipes/dcgan/mnist.yaml",
+        datasets=MNIST, data_terms=MNIST_TERMS, evaluation=MNIST_FID, paper_metrics={LUCIC: 6.8},
+        training="64-channel DCGAN nets, Adam 2e-4 / beta1 0.5, 12 epochs of 937 batches of 64, EMA of G.",
+        limitations="Batch 64 and 12 epochs (the paper: batch 128, wider nets). Target FID 10 missed. Stored in float16: "
+                    "FID 15.38, against 15.39 for the float32 weights."),
 )
 
 PLANNED: tuple[ZooEntry, ...] = (
@@ -30,9 +36,4 @@ PLANNED: tuple[ZooEntry, ...] = (
         data_terms=MNIST_TERMS, evaluation=MNIST_FID, paper_metrics={LUCIC: 6.8},
         training="The paper's maxout MLPs, 10 epochs of 600 batches of 100.",
         limitations="MLP players draw blurrier strokes than convolutional models; Adam instead of the paper's SGD."),
-    ZooEntry(
-        name="dcgan-mnist", **DCGAN, dataset="MNIST", split="train", recipe="recipes/dcgan/mnist.yaml",
-        datasets=MNIST, data_terms=MNIST_TERMS, evaluation=MNIST_FID, paper_metrics={LUCIC: 6.8},
-        training="64-channel DCGAN nets, Adam 2e-4 / beta1 0.5, 12 epochs of 937 batches of 64, EMA of G.",
-        limitations="Batch 64 and 12 epochs (the paper: batch 128, wider nets)."),
 )
