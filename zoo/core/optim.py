@@ -3,9 +3,9 @@
 A fused optimizer applies the same update rule as torch's per-tensor loop (Adam, SGD with momentum), results equal
 to rounding, but in one pass over all of its parameters per step. torch picks the per-tensor loop on a CPU unless
 told otherwise, and that loop was the slowest choice measured here: one step over Pix2Pix's 8.0M parameters (one
-thread of the 2-core CPU) took 8.6 ms with fused Adam against 45 ms per tensor and 48 ms with ``foreach``; BiGAN's
-5.7M: 7.1 against 20 and 37 ms; SGD with momentum on the MLP GAN's 3.7M: 3.0 against 5.1 ms
-(``python benchmarks/optimizer_step.py``). RMSprop has no fused kernel, and its per-tensor loop measured faster than
+thread of the 2-core CPU) took 8.5 ms with fused Adam against 38.6 ms per tensor and 44.6 ms with ``foreach``;
+BiGAN's 5.7M: 6.3 against 19.0 and 35.8 ms; SGD with momentum on the MLP GAN's 3.7M: 2.9 against 4.7 ms
+(``python benchmarks/optimizer_step.py``, BENCHMARKS.md). RMSprop has no fused kernel, and its per-tensor loop measured faster than
 ``foreach`` on the CPU, so it keeps torch's own choice.
 """
 from __future__ import annotations
