@@ -178,9 +178,16 @@ def cyclegan() -> CycleGAN:  # recipes/cyclegan/horse2zebra_cpu64.yaml's nets
                     num_fixed_samples=0)
 
 
-def pix2pix() -> Pix2Pix:  # recipes/pix2pix/facades_cpu64.yaml's nets
-    return Pix2Pix(num_downs=6, generator_width=32, discriminator_width=32, sample_every_n_steps=0,
-                   num_fixed_samples=0)
+def pix2pix(cls: type = Pix2Pix) -> Pix2Pix:  # recipes/pix2pix/facades_cpu64.yaml's nets
+    return cls(num_downs=6, generator_width=32, discriminator_width=32, sample_every_n_steps=0, num_fixed_samples=0)
+
+
+class Pix2PixWithoutParameterCheck(Pix2Pix):
+    """The zoo's Pix2Pix without its per-update parameter-norm guard (one read of every parameter per update), to
+    measure what the guard costs."""
+
+    def check_parameters(self, optimizer, name: str, player: str) -> None:
+        pass
 
 
 # ---------------------------------------------------------------------------------------------- Lightning
@@ -234,6 +241,8 @@ VARIANTS: dict[str, tuple[str, Callable]] = {
     "Pix2Pix 64px plain: naive (per-tensor Adam)": ("pairs", lambda d, s, w: pix2pix_plain(d, s, w, naive=True)),
     "Pix2Pix 64px plain: same step as zoo": ("pairs", pix2pix_plain),
     "Pix2Pix 64px zoo Lightning": ("pairs", lambda d, s, w: lightning_loop(pix2pix, d, 1, s, w)),
+    "Pix2Pix 64px zoo Lightning without the parameter-norm guard": (
+        "pairs", lambda d, s, w: lightning_loop(lambda: pix2pix(Pix2PixWithoutParameterCheck), d, 1, s, w)),
 }
 SAME_STEP = {  # family: (plain loop running the zoo's step, the zoo's Lightning module)
     "DCGAN": ("DCGAN plain: same step as zoo (fused Adam, NCHW, G(z) once)",
