@@ -10,9 +10,9 @@
 Each plain loop runs exactly the zoo's step (same nets from a zoo module, same losses, optimizers and toggling) with
 no Trainer; "Lightning's share" is 1 - zoo / plain for the pair that runs the same step. A "naive" loop is the same
 step with torch's per-tensor optimizer loop (its CPU default; the zoo builds fused optimizers, zoo.core.optim), and
-for DCGAN also G(z) computed twice, as textbook loops do; "zoo vs naive" is zoo Lightning / naive. Variants are interleaved
-round by round in one process, so that the machine's load affects all of them alike; the table gives the median
-over rounds of images/s (timed after warm-up steps).
+for DCGAN also G(z) computed twice, as textbook loops do; "zoo vs naive" is zoo Lightning / naive. Variants are
+interleaved round by round in one process, so that the machine's load affects all of them alike; the table gives the
+median over rounds of images/s (timed after warm-up steps).
 
     OMP_NUM_THREADS=2 ZOO_DATA=<data> python benchmarks/throughput.py --rounds 3 --steps 30 --out throughput.json
 """

@@ -99,7 +99,7 @@ def test_losses_reach_the_logger_on_its_steps_and_a_monitoring_callback_on_every
     model = tiny()
     quiet_trainer(max_epochs=1, logger=CSVLogger(tmp_path, name="plain"), log_every_n_steps=2).fit(
         model, image_loader(n=48, batch_size=8))
-    rows = list(csv.DictReader(open(next((tmp_path / "plain").rglob("metrics.csv")))))
+    rows = list(csv.DictReader(next((tmp_path / "plain").rglob("metrics.csv")).read_text().splitlines()))
     assert [int(r["step"]) for r in rows] == [1, 3, 5]
     # the rows hold the values of their own batches: the same as the monitored run's (same seed, same updates)
     assert [float(r["loss/generator"]) for r in rows] == pytest.approx(watch.seen[1::2], rel=1e-6)

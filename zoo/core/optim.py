@@ -5,8 +5,8 @@ to rounding, but in one pass over all of its parameters per step. torch picks th
 told otherwise, and that loop was the slowest choice measured here: one step over Pix2Pix's 8.0M parameters (one
 thread of the 2-core CPU) took 8.5 ms with fused Adam against 38.6 ms per tensor and 44.6 ms with ``foreach``;
 BiGAN's 5.7M: 6.3 against 19.0 and 35.8 ms; SGD with momentum on the MLP GAN's 3.7M: 2.9 against 4.7 ms
-(``python benchmarks/optimizer_step.py``, BENCHMARKS.md). RMSprop has no fused kernel, and its per-tensor loop measured faster than
-``foreach`` on the CPU, so it keeps torch's own choice.
+(``python benchmarks/optimizer_step.py``, BENCHMARKS.md). RMSprop has no fused kernel, and its per-tensor loop
+measured faster than ``foreach`` on the CPU, so it keeps torch's own choice.
 """
 from __future__ import annotations
 
@@ -17,13 +17,6 @@ import torch
 FUSED_DEVICES = ("cpu", "cuda", "mps", "xpu")  # devices with torch's fused Adam and SGD kernels
 
 
-def _listed(params: Iterable[Any]) -> tuple[list[Any], list[torch.Tensor]]:
-    """``params`` as a list (an iterator can be read once), and every tensor in it (param groups included)."""
-    params = list(params)
-    tensors = [p for item in params for p in (item["params"] if isinstance(item, dict) else [item])]
-    return params, tensors
-
-
 def fused_if_supported(tensors: list[torch.Tensor]) -> dict[str, bool]:
     """``{"fused": True}`` when every tensor is a floating-point one on a device with fused kernels, else ``{}``
     (torch's default implementation)."""
@@ -32,13 +25,17 @@ def fused_if_supported(tensors: list[torch.Tensor]) -> dict[str, bool]:
     return {}
 
 
+def _build(optimizer: type[torch.optim.Optimizer], params: Iterable[Any], options: dict[str, Any]):
+    params = list(params)  # an iterator (``module.parameters()``) can be read only once
+    tensors = [p for item in params for p in (item["params"] if isinstance(item, dict) else [item])]
+    return optimizer(params, **{**fused_if_supported(tensors), **options})
+
+
 def adam(params: Iterable[Any], **options: Any) -> torch.optim.Adam:
     """``torch.optim.Adam(params, **options)``, fused where supported."""
-    params, tensors = _listed(params)
-    return torch.optim.Adam(params, **{**fused_if_supported(tensors), **options})
+    return _build(torch.optim.Adam, params, options)
 
 
 def sgd(params: Iterable[Any], **options: Any) -> torch.optim.SGD:
     """``torch.optim.SGD(params, **options)``, fused where supported."""
-    params, tensors = _listed(params)
-    return torch.optim.SGD(params, **{**fused_if_supported(tensors), **options})
+    return _build(torch.optim.SGD, params, options)

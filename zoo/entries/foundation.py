@@ -26,8 +26,8 @@ ENTRIES: tuple[ZooEntry, ...] = (
         name="dcgan-mnist", **DCGAN, dataset="MNIST", split="train", recipe="recipes/dcgan/mnist.yaml",
         datasets=MNIST, data_terms=MNIST_TERMS, evaluation=MNIST_FID, paper_metrics={LUCIC: 6.8},
         training="64-channel DCGAN nets, Adam 2e-4 / beta1 0.5, 12 epochs of 937 batches of 64, EMA of G.",
-        limitations="Batch 64 and 12 epochs (the paper: batch 128, wider nets). Target FID 10 missed. Stored in float16: "
-                    "FID 15.38, against 15.39 for the float32 weights."),
+        limitations="Batch 64 and 12 epochs (the paper: batch 128, wider nets). Target FID 10 missed. Stored in "
+                    "float16: FID 15.38, against 15.39 for the float32 weights."),
 )
 
 PLANNED: tuple[ZooEntry, ...] = (

@@ -45,7 +45,8 @@ ENTRIES: tuple[ZooEntry, ...] = (
                     "whose seeds 0-3 give 8.987-9.006."),
     ZooEntry(
         name="mle-oracle", **SEQGAN, paper="SeqGAN: Sequence Generative Adversarial Nets with Policy Gradient (MLE "
-        "baseline)", recipe="recipes/seqgan/oracle_mle_cpu.yaml", paper_metrics={"nll_oracle (Yu et al. 2017, MLE)": 9.038},
+        "baseline)", recipe="recipes/seqgan/oracle_mle_cpu.yaml",
+        paper_metrics={"nll_oracle (Yu et al. 2017, MLE)": 9.038},
         training="Maximum-likelihood training of the generator LSTM only, 40 epochs (paper: 120 of pre-training, "
                  "then further MLE).",
         limitations="The baseline SeqGAN is compared against."),
@@ -61,8 +62,8 @@ ENTRIES: tuple[ZooEntry, ...] = (
         limitations="40 epochs where the paper trains 400. The authors' MNIST discriminator (z into its second hidden "
                     "layer, BatchNorm, no dropout; recipes/bigan/mnist_authors_d_cpu.yaml) was tried with the same "
                     "schedule: D won early (loss 0.007 by epoch 15) and the 1-NN accuracy was 91.8% after 22 epochs, "
-                    "so the entry keeps the paper's discriminator. Target 97.0% missed: 94.1% here, against 92.7% for an "
-                    "untrained encoder and 96.9% for raw pixels (an earlier export of the paper recipe, 74 epochs at "
+                    "so the entry keeps the paper's discriminator. Target 97.0% missed: 94.1% here, against 92.7% for "
+                    "an untrained encoder and 96.9% for raw pixels (an earlier export of the paper recipe, 74 epochs at "
                     "the constant rate, whose weights were lost, was registered at 95.5%). Stored in float16: the "
                     "float32 weights give the same 94.08% (cosine)."),
 )
