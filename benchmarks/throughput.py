@@ -7,10 +7,12 @@
 - translation at 64x64, batch 1, with the CPU recipes' nets: CycleGAN (6 residual blocks, widths 16, pooled fakes)
   and Pix2Pix (U-Net with 6 downsamplings, widths 32, batch norm) on random images (speed does not depend on content).
 
-Each plain loop runs exactly the zoo's step (same nets from a zoo module, same losses, optimizers and toggling) with
-no Trainer; "Lightning's share" is 1 - zoo / plain for the pair that runs the same step. A "naive" loop is the same
-step with torch's per-tensor optimizer loop (its CPU default; the zoo builds fused optimizers, zoo.core.optim), and
-for DCGAN also G(z) computed twice, as textbook loops do; "zoo vs naive" is zoo Lightning / naive. Variants are
+Each plain loop runs exactly the zoo's step (same nets from a zoo module, same losses, optimizers and toggling, and
+the zoo's guards: a finite loss before each update, the norm of the parameters it moved after it) with no Trainer;
+"Lightning's share" is 1 - zoo / plain for the pair that runs the same step. A "naive" loop is the textbook loop:
+the same step without the guards, with torch's per-tensor optimizer loop (its CPU default; the zoo builds fused
+optimizers, zoo.core.optim), and for DCGAN also G(z) computed twice; "zoo vs naive" is zoo Lightning / naive. The
+variants "parameters checked every 16 updates" measure the guard's cost (DivergenceBounds(parameter_check_every)). Variants are
 interleaved round by round in one process, so that the machine's load affects all of them alike; the table gives the
 median over rounds of images/s (timed after warm-up steps).
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import time
@@ -30,7 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
-from zoo.core import losses
+from zoo.core import DivergenceBounds, losses
 from zoo.data import MNISTDataModule
 from zoo.models.cyclegan import CycleGAN
 from zoo.models.dcgan import DCGAN
@@ -73,14 +76,24 @@ def per_tensor(*optimizers: torch.optim.Optimizer) -> None:
             group["fused"], group["foreach"] = False, False
 
 
-def update(opt: torch.optim.Optimizer, loss: torch.Tensor) -> None:
+def update(opt: torch.optim.Optimizer, loss: torch.Tensor, guard: bool = True) -> None:
+    """One optimizer step; with ``guard``, the zoo's checks around it as ``AdversarialModule.step`` makes them: the
+    loss is finite before the step, the norm of the parameters it moved is finite after it."""
+    if guard and not math.isfinite(float(loss.detach().abs().max())):
+        raise FloatingPointError("non-finite loss")
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
+    if guard:
+        params = [p for group in opt.param_groups for p in group["params"]]
+        with torch.no_grad():
+            if not math.isfinite(float(torch.nn.utils.get_total_norm(params))):
+                raise FloatingPointError("non-finite parameters")
 
 
 # ---------------------------------------------------------------------------------------------- plain loops
-def dcgan_plain(data, steps, warmup, *, adam="fused", channels_last=False, generate_once=True, compile=False):
+def dcgan_plain(data, steps, warmup, *, adam="fused", channels_last=False, generate_once=True, compile=False,
+                guard=True):
     """The textbook loop without Lightning. Returns images/s over the timed steps."""
     torch.manual_seed(0)
     model = DCGAN(28, 1, LATENT, WIDTH, WIDTH, sample_every_n_steps=0)
@@ -96,11 +109,11 @@ def dcgan_plain(data, steps, warmup, *, adam="fused", channels_last=False, gener
     def step(real):
         fake = g_run(torch.randn(BATCH, LATENT))
         d.requires_grad_(True)
-        update(d_opt, losses.minimax_discriminator(d_run(real), d_run(fake.detach())))
+        update(d_opt, losses.minimax_discriminator(d_run(real), d_run(fake.detach())), guard)
         if not generate_once:
             fake = g_run(torch.randn(BATCH, LATENT))
         d.requires_grad_(False)
-        update(g_opt, losses.non_saturating_generator(d_run(fake)))
+        update(g_opt, losses.non_saturating_generator(d_run(fake)), guard)
 
     return timed(DataLoader(data, batch_size=BATCH, shuffle=True, drop_last=True), steps, warmup, step, fmt)
 
@@ -121,9 +134,9 @@ def gan_plain(data, steps, warmup, naive=False):
             group["lr"], group["momentum"] = lr, momentum
         fake = g(model.noise(len(real)))
         d.requires_grad_(True)
-        update(d_opt, losses.minimax_discriminator(d(real), d(fake.detach())))
+        update(d_opt, losses.minimax_discriminator(d(real), d(fake.detach())), not naive)
         d.requires_grad_(False)
-        update(g_opt, losses.non_saturating_generator(d(fake)))
+        update(g_opt, losses.non_saturating_generator(d(fake)), not naive)
         count[0] += 1
 
     return timed(DataLoader(data, batch_size=MLP_BATCH, shuffle=True, drop_last=True), steps, warmup, step)
@@ -142,13 +155,13 @@ def cyclegan_plain(data, steps, warmup, naive=False):
         fake_b, fake_a = model.generator(real_a), model.generator_ba(real_b)
         for d in discriminators:
             d.requires_grad_(False)
-        update(g_opt, sum(model.generator_losses(real_a, real_b, fake_b, fake_a).values()))
+        update(g_opt, sum(model.generator_losses(real_a, real_b, fake_b, fake_a).values()), not naive)
         for d in discriminators:
             d.requires_grad_(True)
         pooled_b, pooled_a = model.pool_b.query(fake_b), model.pool_a.query(fake_a)
         loss_d_b = losses.least_squares_discriminator(model.discriminator_b(real_b), model.discriminator_b(pooled_b))
         loss_d_a = losses.least_squares_discriminator(model.discriminator_a(real_a), model.discriminator_a(pooled_a))
-        update(d_opt, loss_d_a + loss_d_b)
+        update(d_opt, loss_d_a + loss_d_b, not naive)
 
     return timed(DataLoader(data, batch_size=1, shuffle=True), steps, warmup, step)
 
@@ -165,10 +178,11 @@ def pix2pix_plain(data, steps, warmup, naive=False):
     def step(x, y):
         fake = g(x)
         d.requires_grad_(True)
-        update(d_opt, 0.5 * losses.minimax_discriminator(d(torch.cat([x, y], 1)), d(torch.cat([x, fake.detach()], 1))))
+        loss_d = 0.5 * losses.minimax_discriminator(d(torch.cat([x, y], 1)), d(torch.cat([x, fake.detach()], 1)))
+        update(d_opt, loss_d, not naive)
         d.requires_grad_(False)
         loss_g = losses.non_saturating_generator(d(torch.cat([x, fake], 1)))
-        update(g_opt, loss_g + model.hparams.lambda_l1 * F.l1_loss(fake, y))
+        update(g_opt, loss_g + model.hparams.lambda_l1 * F.l1_loss(fake, y), not naive)
 
     return timed(DataLoader(data, batch_size=1, shuffle=True), steps, warmup, step)
 
@@ -178,16 +192,8 @@ def cyclegan() -> CycleGAN:  # recipes/cyclegan/horse2zebra_cpu64.yaml's nets
                     num_fixed_samples=0)
 
 
-def pix2pix(cls: type = Pix2Pix) -> Pix2Pix:  # recipes/pix2pix/facades_cpu64.yaml's nets
-    return cls(num_downs=6, generator_width=32, discriminator_width=32, sample_every_n_steps=0, num_fixed_samples=0)
-
-
-class Pix2PixWithoutParameterCheck(Pix2Pix):
-    """The zoo's Pix2Pix without its per-update parameter-norm guard (one read of every parameter per update), to
-    measure what the guard costs."""
-
-    def check_parameters(self, optimizer, name: str, player: str) -> None:
-        pass
+def pix2pix() -> Pix2Pix:  # recipes/pix2pix/facades_cpu64.yaml's nets
+    return Pix2Pix(num_downs=6, generator_width=32, discriminator_width=32, sample_every_n_steps=0, num_fixed_samples=0)
 
 
 # ---------------------------------------------------------------------------------------------- Lightning
@@ -205,11 +211,14 @@ class Timer(L.Callback):
         self.end = time.perf_counter()
 
 
-def lightning_loop(build: Callable[[], L.LightningModule], data, batch_size: int, steps: int, warmup: int) -> float:
-    """Images/s of the zoo module's own training step under a quiet Trainer (two optimizer steps per batch)."""
+def lightning_loop(build: Callable[[], L.LightningModule], data, batch_size: int, steps: int, warmup: int,
+                   check_every: int = 1) -> float:
+    """Images/s of the zoo module's own training step under a quiet Trainer (two optimizer steps per batch), its
+    parameter guard run after every ``check_every`` updates of each player."""
     torch.manual_seed(0)
     model, timer = build(), Timer(warmup)
-    trainer = L.Trainer(accelerator="cpu", max_steps=2 * (steps + warmup), logger=False, callbacks=[timer],
+    callbacks = [timer, DivergenceBounds(parameter_check_every=check_every)]
+    trainer = L.Trainer(accelerator="cpu", max_steps=2 * (steps + warmup), logger=False, callbacks=callbacks,
                         enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
     trainer.fit(model, DataLoader(data, batch_size=batch_size, shuffle=True, drop_last=True))
     return timer.images / (timer.end - timer.start)
@@ -222,7 +231,7 @@ def dcgan(channels_last: bool = False) -> Callable[[], DCGAN]:
 # name -> (dataset, runner(data, steps, warmup) -> images/s)
 VARIANTS: dict[str, tuple[str, Callable]] = {
     "DCGAN plain: naive (for-loop Adam, NCHW, G(z) twice)": (
-        "mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="for-loop", generate_once=False)),
+        "mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="for-loop", generate_once=False, guard=False)),
     "DCGAN plain: same step as zoo (fused Adam, NCHW, G(z) once)": ("mnist", dcgan_plain),
     "DCGAN plain: + channels_last": ("mnist", lambda d, s, w: dcgan_plain(d, s, w, channels_last=True)),
     "DCGAN plain: foreach Adam instead of fused": ("mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="foreach")),
@@ -241,8 +250,10 @@ VARIANTS: dict[str, tuple[str, Callable]] = {
     "Pix2Pix 64px plain: naive (per-tensor Adam)": ("pairs", lambda d, s, w: pix2pix_plain(d, s, w, naive=True)),
     "Pix2Pix 64px plain: same step as zoo": ("pairs", pix2pix_plain),
     "Pix2Pix 64px zoo Lightning": ("pairs", lambda d, s, w: lightning_loop(pix2pix, d, 1, s, w)),
-    "Pix2Pix 64px zoo Lightning without the parameter-norm guard": (
-        "pairs", lambda d, s, w: lightning_loop(lambda: pix2pix(Pix2PixWithoutParameterCheck), d, 1, s, w)),
+    "Pix2Pix 64px zoo Lightning, parameters checked every 16 updates": (
+        "pairs", lambda d, s, w: lightning_loop(pix2pix, d, 1, s, w, check_every=16)),
+    "DCGAN zoo Lightning, parameters checked every 16 updates": (
+        "mnist", lambda d, s, w: lightning_loop(dcgan(), d, BATCH, s, w, check_every=16)),
 }
 SAME_STEP = {  # family: (plain loop running the zoo's step, the zoo's Lightning module)
     "DCGAN": ("DCGAN plain: same step as zoo (fused Adam, NCHW, G(z) once)",

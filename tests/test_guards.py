@@ -81,3 +81,21 @@ def test_zoo_fit_prints_the_guard_in_one_line(tmp_path, capsys):
         main(["fit", "--config", str(recipe), f"--trainer.default_root_dir={tmp_path}", "--trainer.max_steps=4",
               "--trainer.enable_progress_bar=false", "--trainer.logger=false", "--model.generator_width=8",
               "--model.discriminator_width=8", "--model.lr=1e6"])
+
+
+def test_a_sparser_parameter_check_stops_within_its_cadence():
+    model = tiny(lr=1e6)  # every update diverges; the loss bound is lifted so that only the parameter check stops it
+    with pytest.raises(DivergenceError, match=r"parameter norm .* training diverged within its last 3 "
+                                              r"updates \(parameters checked every 3\)"):
+        quiet_trainer(max_epochs=3, callbacks=[DivergenceBounds(max_loss=None, parameter_check_every=3)]).fit(
+            model, image_loader(n=16))
+    assert model.parameter_check_every == 3
+    assert int(model.discriminator_updates) == 3 and int(model.generator_updates) == 2
+
+
+def test_parameter_check_cadence_is_checked():
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match=f"parameter_check_every={bad!r}: expected a positive integer"):
+            DivergenceBounds(parameter_check_every=bad)
+    with pytest.raises(ValueError, match="parameter_check_every=0"):
+        tiny().parameter_check_every = 0

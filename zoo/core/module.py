@@ -160,10 +160,23 @@ class AdversarialModule(ZooModel, L.LightningModule):
         max_parameter_norm: bound on the L2 norm of the parameters an update moved (default 1e6); beyond it, or
             with a non-finite parameter, training stops after that update. None disables the bound (non-finite
             parameters still stop training).
+        parameter_check_every: check the parameters after every this many updates of each player (default 1:
+            after each). The check reads every parameter the update moved and waits for the device, about 10% of
+            a 64 px Pix2Pix step on one CPU thread (BENCHMARKS.md); with n > 1 training stops at most n - 1
+            updates after the one that diverged.
     """
 
     max_loss: float | None = 1e6
     max_parameter_norm: float | None = 1e6
+    _parameter_check_every = 1
+
+    @property
+    def parameter_check_every(self) -> int:
+        return self._parameter_check_every
+
+    @parameter_check_every.setter
+    def parameter_check_every(self, every: int) -> None:
+        self._parameter_check_every = check_every(every)
 
     def __init__(self, generator: nn.Module, *, sample_every_n_steps: int = 500, num_fixed_samples: int = 64) -> None:
         super().__init__()
@@ -232,7 +245,8 @@ class AdversarialModule(ZooModel, L.LightningModule):
         (consensus optimisation) calls it after each player's optimizer step."""
         counter = getattr(self, f"{player}_updates")
         counter += 1
-        self.check_parameters(optimizer, name, player)
+        if int(counter) % self.parameter_check_every == 0:
+            self.check_parameters(optimizer, name, player)
         ema = getattr(self, f"{player}_ema", None)
         if ema is not None:
             ema.update_parameters(getattr(self, player))
@@ -288,9 +302,11 @@ class AdversarialModule(ZooModel, L.LightningModule):
         lr = groups[0].get("lr")
         what = (f"is {norm:.4g}, beyond max_parameter_norm={bound:g}" if math.isfinite(norm) else
                 "is not finite (a parameter overflowed or became NaN)")
+        every = self.parameter_check_every
+        when = "" if every == 1 else f" within its last {every} updates (parameters checked every {every})"
         raise DivergenceError(
             f"the {player}'s parameter norm after the update of {name} {what} at {self.where()}: training "
-            f"diverged (learning rate {lr}). The weights in memory include this update: resume from the last "
+            f"diverged{when} (learning rate {lr}). The weights in memory include this update: resume from the last "
             f"checkpoint with a lower learning rate; if such weights are expected, raise the bound "
             f"(model.max_parameter_norm, or the DivergenceBounds callback; None disables it).")
 
@@ -428,22 +444,35 @@ class DivergenceBounds(L.Callback):
     Args:
         max_loss: bound on |loss| (default 1e6); None disables it.
         max_parameter_norm: bound on the L2 norm of the parameters an update moved (default 1e6); None disables it.
+        parameter_check_every: check the parameters after every this many updates of each player (default 1);
+            larger values save the read of every parameter (and, on a GPU, a wait for the device) per update, and
+            stop training up to that many updates late.
     """
 
-    def __init__(self, max_loss: float | None = 1e6, max_parameter_norm: float | None = 1e6) -> None:
+    def __init__(self, max_loss: float | None = 1e6, max_parameter_norm: float | None = 1e6,
+                 parameter_check_every: int = 1) -> None:
         for label, value in (("max_loss", max_loss), ("max_parameter_norm", max_parameter_norm)):
             if value is not None and not value > 0:
                 raise ValueError(f"{label}={value}: the bound must be a positive number (e.g. 1e6) or None.")
         self.max_loss, self.max_parameter_norm = max_loss, max_parameter_norm
+        self.parameter_check_every = check_every(parameter_check_every)
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         pl_module.max_loss, pl_module.max_parameter_norm = self.max_loss, self.max_parameter_norm
+        pl_module.parameter_check_every = self.parameter_check_every
 
 
 def alias(name: str) -> property:
     """A read-only attribute for the module registered as ``name``: the role name of a network registered under a
     paper's word, whose shipped weights' keys carry that word (WGAN's ``discriminator = alias("critic")``)."""
     return property(lambda self: getattr(self, name), doc=f"The network registered as ``{name}``.")
+
+
+def check_every(every: Any) -> int:
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ValueError(f"parameter_check_every={every!r}: expected a positive integer (1 checks the parameters "
+                         f"after every update).")
+    return every
 
 
 def check_count(n: Any) -> None:
