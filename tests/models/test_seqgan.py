@@ -170,3 +170,16 @@ def test_clear_errors():
         SeqGAN(**TINY, num_rollouts=0)
     with pytest.raises(ValueError, match="positive integer"):
         SeqGAN(**TINY).generate(0)
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_policy_gradient_updates_get_their_own_adam_as_in_the_code(fresh):
+    model = SeqGAN(**TINY, mle_epochs=1, pretrain_discriminator_steps=1, adversarial_steps=2, discriminator_steps=1,
+                   num_rollouts=2, fresh_policy_optimizer=fresh)
+    trainer = L.Trainer(accelerator="cpu", max_epochs=4, logger=False, enable_checkpointing=False,
+                        enable_progress_bar=False, enable_model_summary=False)
+    trainer.fit(model, DataLoader(TensorDataset(tokens(64), -torch.ones(64)), batch_size=8))
+    steps = [int(next(iter(opt.state.values()))["step"]) for opt in trainer.optimizers]
+    assert int(model.mle_updates) == 8 and int(model.policy_updates) == 2
+    # Adam's step counts: MLE, D, policy gradient; or MLE + policy gradient in one state
+    assert steps == ([8, 3, 2] if fresh else [10, 3])

@@ -1,10 +1,12 @@
-"""Callbacks the zoo's command line adds to every run."""
+"""Callbacks the zoo's command line adds to every run, and ``StartFrom``, which starts a run from shipped weights."""
 from __future__ import annotations
 
 import os
 import time
-from typing import Any
+from typing import Any, Sequence
 
+import lightning as L
+import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
 
@@ -59,3 +61,45 @@ class RunCheckpoint(ModelCheckpoint):
     def _find_last_checkpoints(self, trainer) -> set[str]:
         self._fix_dir(trainer)
         return super()._find_last_checkpoints(trainer)
+
+
+class StartFrom(L.Callback):
+    """Start a fit from another model's weights: the networks named in ``modules`` take the parameters and buffers
+    of the same networks of ``source`` (anything ``Zoo.load`` takes: an entry name, an export folder, a Hub id)
+    before the first batch. A run resumed from its own checkpoint (``--ckpt_path``) keeps the checkpoint's weights.
+
+    In a recipe, e.g. SeqGAN's adversarial phase from the shipped MLE baseline's generator::
+
+        trainer:
+          callbacks:
+            - class_path: zoo.core.callbacks.StartFrom
+              init_args: {source: mle-oracle, modules: [generator]}
+
+    Args:
+        source: the model to copy from.
+        modules: attribute names of the networks to copy (e.g. ``[generator]``); each must exist in both models with
+            the same parameter names and shapes.
+    """
+
+    def __init__(self, source: str, modules: Sequence[str]) -> None:
+        if isinstance(modules, str) or not modules:
+            raise ValueError(f"modules={modules!r}: expected a non-empty list of network names, e.g. ['generator'].")
+        self.source, self.modules = str(source), list(modules)
+
+    def on_fit_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        if trainer.ckpt_path:  # resumed: the checkpoint already holds this run's own weights
+            return
+        from zoo.registry import Zoo
+
+        loaded = Zoo.load(self.source)
+        for name in self.modules:
+            target, origin = getattr(pl_module, name, None), getattr(loaded, name, None)
+            for model, net, what in ((pl_module, target, "this run's model"), (loaded, origin, self.source)):
+                if not isinstance(net, torch.nn.Module):
+                    raise ValueError(f"StartFrom(modules={self.modules}): {what} ({type(model).__name__}) has no "
+                                     f"network {name!r}; name networks both models have, e.g. 'generator'.")
+            try:
+                target.load_state_dict(origin.state_dict())
+            except RuntimeError as err:
+                raise ValueError(f"StartFrom: the {name!r} of {self.source} does not fit this run's {name!r} "
+                                 f"(different sizes or layers): {err}") from None

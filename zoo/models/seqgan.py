@@ -115,6 +115,11 @@ class SeqGAN(SequenceGANModule):
             code); 0.8 is the delayed update rollout.py describes but never applies.
         generator_lr / discriminator_lr: Adam learning rates (paper's code: 0.01, 1e-4).
         grad_clip: global norm the generator's gradients are clipped to (paper's code: 5).
+        fresh_policy_optimizer: the policy-gradient updates get an Adam of their own, as in the code (generator.py
+            builds ``pretrain_opt`` for MLE and a separate ``g_opt`` for the adversarial updates); the paper is
+            silent. False continues with the MLE optimizer, whose moment estimates come from thousands of MLE
+            gradients of another scale and decay over about 1/(1 - β2) = 1,000 steps, far more than the 200
+            policy-gradient updates.
         reward_batch_size: sequences D scores at once during the roll-outs (memory only).
     """
 
@@ -125,7 +130,7 @@ class SeqGAN(SequenceGANModule):
                  pretrain_discriminator_steps: int = 150 * BATCHES_PER_EPOCH, adversarial_steps: int = 200,
                  discriminator_steps: int = 15 * BATCHES_PER_EPOCH, num_rollouts: int = 16,
                  rollout_update_rate: float = 0.0, generator_lr: float = 0.01, discriminator_lr: float = 1e-4,
-                 grad_clip: float = 5.0, reward_batch_size: int = 512) -> None:
+                 grad_clip: float = 5.0, fresh_policy_optimizer: bool = True, reward_batch_size: int = 512) -> None:
         super().__init__(LSTMGenerator(vocab_size, embedding_dim, hidden_dim, seq_len, start_token))
         self.save_hyperparameters()
         for name in ("mle_epochs", "pretrain_discriminator_steps", "adversarial_steps", "discriminator_steps"):
@@ -160,14 +165,20 @@ class SeqGAN(SequenceGANModule):
 
     # ------------------------------------------------------------------ training
     def configure_optimizers(self):
-        g_opt = optim.adam(self.generator.parameters(), lr=self.hparams.generator_lr)
-        g_opt.register_step_pre_hook(partial(clip_before_step, max_norm=self.hparams.grad_clip))
+        """G's MLE optimizer, D's, then G's policy-gradient optimizer when ``fresh_policy_optimizer``."""
+        def generator_adam():
+            opt = optim.adam(self.generator.parameters(), lr=self.hparams.generator_lr)
+            opt.register_step_pre_hook(partial(clip_before_step, max_norm=self.hparams.grad_clip))
+            return opt
+
+        g_opt = generator_adam()
         d_opt = optim.adam(self.discriminator.parameters(), lr=self.hparams.discriminator_lr)
-        return [g_opt, d_opt]
+        return [g_opt, d_opt, generator_adam()] if self.hparams.fresh_policy_optimizer else [g_opt, d_opt]
 
     def training_step(self, batch, batch_idx: int) -> None:
         real = batch[0]
-        g_opt, d_opt = self.optimizers()
+        g_opt, d_opt, *fresh = self.optimizers()
+        policy_opt = fresh[0] if fresh else g_opt
         if self.current_epoch < self.hparams.mle_epochs:             # Algorithm 1, line 2: pre-train G_θ by MLE
             self.mle_step(real, g_opt)
             return
@@ -179,7 +190,7 @@ class SeqGAN(SequenceGANModule):
             if int(self.policy_updates) >= self.hparams.adversarial_steps:   # line 15: until convergence (budget)
                 self.trainer.should_stop = True
                 return
-            self.policy_step(len(real), g_opt)                       # lines 6-11: g-steps
+            self.policy_step(len(real), policy_opt)                  # lines 6-11: g-steps
         self.discriminator_step(real, d_opt)                         # lines 3-4 (pre-training) and 12-14 (d-steps)
 
     def mle_step(self, real: Tensor, g_opt) -> None:
@@ -188,14 +199,14 @@ class SeqGAN(SequenceGANModule):
             self.step(g_opt, loss, "loss/mle", "generator")
         self.mle_updates += 1
 
-    def policy_step(self, batch_size: int, g_opt) -> None:
+    def policy_step(self, batch_size: int, policy_opt) -> None:
         if int(self.policy_updates) == 0:
             self.rollout_network.load_state_dict(self.generator.state_dict())   # β ← θ after pre-training
         samples = self.generator.sample(batch_size)                   # line 7: Y_{1:T} ~ G_θ
         rewards = self.rewards(samples)                               # lines 8-10: Q(a = y_t; s = Y_{1:t-1}), Eq. 4
-        with self.toggled_optimizer(g_opt):
+        with self.toggled_optimizer(policy_opt):
             loss = policy_gradient_loss(self.generator(samples), rewards)   # line 11: ∇_θ J(θ) of Eq. 8
-            self.step(g_opt, loss, "loss/policy", "generator")
+            self.step(policy_opt, loss, "loss/policy", "generator")
         self.policy_updates += 1
         # β ← θ, which closes the round (the d-steps that follow leave θ as it is); delayed if the rate is > 0
         delayed_update(self.rollout_network, self.generator, self.hparams.rollout_update_rate)
