@@ -3,7 +3,10 @@ classifier that scores the conditional generators."""
 from zoo.entries.common import MNIST, MNIST_TERMS
 from zoo.schema import ZooEntry
 
-JUDGED = {"kind": "judged", "judge": "mnist-classifier", "per_class": 500, "seed": 0}
+# the judge's accuracy on 500 samples per class, and FID on the MNIST protocol (5,000 samples, labels cycling over the
+# classes, against the 10,000 test digits)
+JUDGED = {"kind": "judged", "judge": "mnist-classifier", "per_class": 500, "fid_samples": 5000, "num_reference": 10000,
+          "seed": 0}
 
 ENTRIES: tuple[ZooEntry, ...] = (
     ZooEntry(
@@ -21,7 +24,8 @@ ENTRIES: tuple[ZooEntry, ...] = (
         data_terms=MNIST_TERMS, evaluation=JUDGED,
         training="32-channel nets, 6 epochs of 937 batches of 64, EMA of G (decay 0.999).",
         limitations="The paper reports only a Parzen-window log-likelihood of its MLP model, not comparable; this is "
-                    "the convolutional variant."),
+                    "the convolutional variant. Judged accuracy 96.0% misses the zoo's 97% target (FID 14.4 meets its "
+                    "15); 6 epochs of training."),
     ZooEntry(
         name="acgan-mnist", model_class="zoo.models.acgan.ACGAN", arxiv="1610.09585", license="apache-2.0",
         paper="Conditional Image Synthesis with Auxiliary Classifier GANs", dataset="MNIST", split="train (60,000)",
