@@ -129,7 +129,7 @@ CASES = {
 @dataclass
 class Update:
     player: str
-    own_optimizer: bool  # the optimizer stepped is the player's: configure_optimizers lists G's, then D's
+    own_optimizer: bool  # the optimizer stepped is one of the player's (players_of)
     moved_own: bool      # some parameter of that optimizer changed
     moved_others: bool   # some parameter of the other player's optimizer changed
     counted: int         # how much the player's counter rose
@@ -139,18 +139,31 @@ def parameters_of(optimizer) -> list[torch.Tensor]:
     return [p for group in getattr(optimizer, "optimizer", optimizer).param_groups for p in group["params"]]
 
 
+def players_of(model) -> dict[str, list]:
+    """Each player's optimizers: configure_optimizers lists G's, then D's; a further one (SeqGAN's policy-gradient
+    Adam) belongs to the player whose parameters it holds."""
+    first, second, *more = model.trainer.optimizers
+    owners = {"generator": [first], "discriminator": [second]}
+    for opt in more:
+        held = {id(p) for p in parameters_of(opt)}
+        owner = next(player for player, (own, *_) in owners.items() if held <= {id(p) for p in parameters_of(own)})
+        owners[owner].append(opt)
+    return owners
+
+
 def record_updates(model) -> list[Update]:
     """Wrap ``model.step``: for every update, what it moved and counted."""
     updates, original = [], model.step
 
     def step(optimizer, loss, name, player):
-        players = dict(zip(PLAYERS, model.trainer.optimizers))
+        players = players_of(model)
         opponent = "discriminator" if player == "generator" else "generator"
-        own, other = parameters_of(players[player]), parameters_of(players[opponent])
+        own, other = parameters_of(players[player][0]), parameters_of(players[opponent][0])
         before_own, before_other = [p.detach().clone() for p in own], [p.detach().clone() for p in other]
         count = int(getattr(model, f"{player}_updates"))
         out = original(optimizer, loss, name, player)
-        updates.append(Update(player, getattr(optimizer, "optimizer", optimizer) is players[player],
+        stepped = getattr(optimizer, "optimizer", optimizer)
+        updates.append(Update(player, any(stepped is opt for opt in players[player]),
                               any(not torch.equal(a, p) for a, p in zip(before_own, own)),
                               any(not torch.equal(a, p) for a, p in zip(before_other, other)),
                               int(getattr(model, f"{player}_updates")) - count))
@@ -225,7 +238,9 @@ def test_a_fit_step_moves_only_the_stepped_player(name):
                            for u in updates), updates
     made = tuple(sum(u.player == player for u in updates) for player in PLAYERS)
     assert made == (int(model.generator_updates), int(model.discriminator_updates)) == CASES[name].updates
-    assert tuple(optimizer_steps) == made  # no optimizer steps outside the updates
+    steps = dict(zip(map(id, model.trainer.optimizers), optimizer_steps))
+    owners = players_of(model)
+    assert tuple(sum(steps[id(opt)] for opt in owners[player]) for player in PLAYERS) == made  # none outside updates
     # each role's network is trained by its own player's optimizer only
     optimizers = [{id(p) for p in parameters_of(opt)} for opt in model.trainer.optimizers]
     for i, role in enumerate(PLAYERS):
