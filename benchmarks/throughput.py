@@ -8,13 +8,13 @@
   and Pix2Pix (U-Net with 6 downsamplings, widths 32, batch norm) on random images (speed does not depend on content).
 
 Each plain loop runs exactly the zoo's step (same nets from a zoo module, same losses, optimizers and toggling, and
-the zoo's guards: a finite loss before each update, the norm of the parameters it moved after it) with no Trainer;
+the zoo's guards, its module's ``check_finite`` and ``check_parameters``) with no Trainer;
 "Lightning's share" is 1 - zoo / plain for the pair that runs the same step. A "naive" loop is the textbook loop:
 the same step without the guards, with torch's per-tensor optimizer loop (its CPU default; the zoo builds fused
 optimizers, zoo.core.optim), and for DCGAN also G(z) computed twice; "zoo vs naive" is zoo Lightning / naive. The
-variants "parameters checked every 16 updates" measure the guard's cost (DivergenceBounds(parameter_check_every)). Variants are
-interleaved round by round in one process, so that the machine's load affects all of them alike; the table gives the
-median over rounds of images/s (timed after warm-up steps).
+variants "parameters checked every 16 updates" measure the guard's cost (DivergenceBounds(parameter_check_every)).
+Variants are interleaved round by round in one process, so that the machine's load affects all of them alike; the
+table gives the median over rounds of images/s (timed after warm-up steps).
 
     OMP_NUM_THREADS=2 ZOO_DATA=<data> python benchmarks/throughput.py --rounds 3 --steps 30 --out throughput.json
 """
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import statistics
 import time
@@ -33,7 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
-from zoo.core import DivergenceBounds, losses
+from zoo.core import AdversarialModule, DivergenceBounds, losses
 from zoo.data import MNISTDataModule
 from zoo.models.cyclegan import CycleGAN
 from zoo.models.dcgan import DCGAN
@@ -76,19 +75,16 @@ def per_tensor(*optimizers: torch.optim.Optimizer) -> None:
             group["fused"], group["foreach"] = False, False
 
 
-def update(opt: torch.optim.Optimizer, loss: torch.Tensor, guard: bool = True) -> None:
-    """One optimizer step; with ``guard``, the zoo's checks around it as ``AdversarialModule.step`` makes them: the
-    loss is finite before the step, the norm of the parameters it moved is finite after it."""
-    if guard and not math.isfinite(float(loss.detach().abs().max())):
-        raise FloatingPointError("non-finite loss")
+def update(opt: torch.optim.Optimizer, loss: torch.Tensor, player: str, guarded_by: AdversarialModule | None) -> None:
+    """One optimizer step of ``player``; with ``guarded_by``, that module's own guards around it, as
+    ``AdversarialModule.step`` runs them: the loss is checked before the step, the parameters it moved after it."""
+    if guarded_by is not None:
+        guarded_by.check_finite(loss, f"loss/{player}")
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
-    if guard:
-        params = [p for group in opt.param_groups for p in group["params"]]
-        with torch.no_grad():
-            if not math.isfinite(float(torch.nn.utils.get_total_norm(params))):
-                raise FloatingPointError("non-finite parameters")
+    if guarded_by is not None:
+        guarded_by.check_parameters(opt, f"loss/{player}", player)
 
 
 # ---------------------------------------------------------------------------------------------- plain loops
@@ -105,15 +101,16 @@ def dcgan_plain(data, steps, warmup, *, adam="fused", channels_last=False, gener
     g_opt = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999), **kw)
     d_opt = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999), **kw)
     g_run, d_run = (torch.compile(g), torch.compile(d)) if compile else (g, d)
+    guarded_by = model if guard else None
 
     def step(real):
         fake = g_run(torch.randn(BATCH, LATENT))
         d.requires_grad_(True)
-        update(d_opt, losses.minimax_discriminator(d_run(real), d_run(fake.detach())), guard)
+        update(d_opt, losses.minimax_discriminator(d_run(real), d_run(fake.detach())), "discriminator", guarded_by)
         if not generate_once:
             fake = g_run(torch.randn(BATCH, LATENT))
         d.requires_grad_(False)
-        update(g_opt, losses.non_saturating_generator(d_run(fake)), guard)
+        update(g_opt, losses.non_saturating_generator(d_run(fake)), "generator", guarded_by)
 
     return timed(DataLoader(data, batch_size=BATCH, shuffle=True, drop_last=True), steps, warmup, step, fmt)
 
@@ -126,6 +123,7 @@ def gan_plain(data, steps, warmup, naive=False):
     g_opt, d_opt = model.configure_optimizers()
     if naive:
         per_tensor(g_opt, d_opt)
+    guarded_by = None if naive else model
     count = [0]
 
     def step(real):
@@ -134,9 +132,9 @@ def gan_plain(data, steps, warmup, naive=False):
             group["lr"], group["momentum"] = lr, momentum
         fake = g(model.noise(len(real)))
         d.requires_grad_(True)
-        update(d_opt, losses.minimax_discriminator(d(real), d(fake.detach())), not naive)
+        update(d_opt, losses.minimax_discriminator(d(real), d(fake.detach())), "discriminator", guarded_by)
         d.requires_grad_(False)
-        update(g_opt, losses.non_saturating_generator(d(fake)), not naive)
+        update(g_opt, losses.non_saturating_generator(d(fake)), "generator", guarded_by)
         count[0] += 1
 
     return timed(DataLoader(data, batch_size=MLP_BATCH, shuffle=True, drop_last=True), steps, warmup, step)
@@ -150,18 +148,19 @@ def cyclegan_plain(data, steps, warmup, naive=False):
     (g_opt, d_opt), _ = model.configure_optimizers()
     if naive:
         per_tensor(g_opt, d_opt)
+    guarded_by = None if naive else model
 
     def step(real_a, real_b):
         fake_b, fake_a = model.generator(real_a), model.generator_ba(real_b)
         for d in discriminators:
             d.requires_grad_(False)
-        update(g_opt, sum(model.generator_losses(real_a, real_b, fake_b, fake_a).values()), not naive)
+        update(g_opt, sum(model.generator_losses(real_a, real_b, fake_b, fake_a).values()), "generator", guarded_by)
         for d in discriminators:
             d.requires_grad_(True)
         pooled_b, pooled_a = model.pool_b.query(fake_b), model.pool_a.query(fake_a)
         loss_d_b = losses.least_squares_discriminator(model.discriminator_b(real_b), model.discriminator_b(pooled_b))
         loss_d_a = losses.least_squares_discriminator(model.discriminator_a(real_a), model.discriminator_a(pooled_a))
-        update(d_opt, loss_d_a + loss_d_b, not naive)
+        update(d_opt, loss_d_a + loss_d_b, "discriminator", guarded_by)
 
     return timed(DataLoader(data, batch_size=1, shuffle=True), steps, warmup, step)
 
@@ -174,15 +173,16 @@ def pix2pix_plain(data, steps, warmup, naive=False):
     (g_opt, d_opt), _ = model.configure_optimizers()
     if naive:
         per_tensor(g_opt, d_opt)
+    guarded_by = None if naive else model
 
     def step(x, y):
         fake = g(x)
         d.requires_grad_(True)
         loss_d = 0.5 * losses.minimax_discriminator(d(torch.cat([x, y], 1)), d(torch.cat([x, fake.detach()], 1)))
-        update(d_opt, loss_d, not naive)
+        update(d_opt, loss_d, "discriminator", guarded_by)
         d.requires_grad_(False)
         loss_g = losses.non_saturating_generator(d(torch.cat([x, fake], 1)))
-        update(g_opt, loss_g + model.hparams.lambda_l1 * F.l1_loss(fake, y), not naive)
+        update(g_opt, loss_g + model.hparams.lambda_l1 * F.l1_loss(fake, y), "generator", guarded_by)
 
     return timed(DataLoader(data, batch_size=1, shuffle=True), steps, warmup, step)
 
