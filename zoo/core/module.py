@@ -161,9 +161,9 @@ class AdversarialModule(ZooModel, L.LightningModule):
             with a non-finite parameter, training stops after that update. None disables the bound (non-finite
             parameters still stop training).
         parameter_check_every: check the parameters after every this many updates of each player (default 1:
-            after each). The check reads every parameter the update moved and waits for the device: checked
-            every 16 updates, a 64 px Pix2Pix step on two CPU threads ran 7% faster (BENCHMARKS.md). With n > 1
-            training stops at most n - 1 updates after the one that diverged.
+            after each). The check reads every parameter the update moved: checked every 16 updates, a 64 px
+            Pix2Pix step on two CPU threads ran 7% faster (BENCHMARKS.md). With n > 1 training stops at most n - 1
+            updates after the one that diverged.
     """
 
     max_loss: float | None = 1e6
@@ -445,8 +445,8 @@ class DivergenceBounds(L.Callback):
         max_loss: bound on |loss| (default 1e6); None disables it.
         max_parameter_norm: bound on the L2 norm of the parameters an update moved (default 1e6); None disables it.
         parameter_check_every: check the parameters after every this many updates of each player (default 1);
-            larger values save the read of every parameter (and, on a GPU, a wait for the device) per update, and
-            stop training up to that many updates late.
+            larger values save the read of every parameter per update, and stop training up to that many updates
+            late.
     """
 
     def __init__(self, max_loss: float | None = 1e6, max_parameter_norm: float | None = 1e6,
