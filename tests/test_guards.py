@@ -32,6 +32,31 @@ def test_nan_stop_leaves_batchnorm_statistics_as_before_the_step():
         assert torch.isfinite(after[name]).all() and torch.equal(after[name], value), name
 
 
+def test_statistics_snapshot_follows_the_networks_across_fits_and_casts():
+    model = tiny()
+    quiet_trainer(max_epochs=1).fit(model, image_loader(n=16))  # a snapshot kept from this fit
+    model.double()  # new buffer tensors, of another dtype
+    before = statistics(model)
+    model.snapshot_statistics()
+    for value in statistics(model):
+        model.get_buffer(value).add_(1.0)
+    assert model.restore_statistics()
+    after = statistics(model)
+    for name, value in before.items():
+        assert after[name].dtype == torch.float64 and torch.equal(after[name], value), name
+        assert model.get_buffer(name) is not None and torch.equal(model.get_buffer(name), value), name
+    # a fit of other networks: the slots are found again, and a stopped update restores the new networks' statistics
+    model.float()
+    model.generator, model.discriminator = tiny().generator, tiny().discriminator
+    fresh = statistics(model)
+    loader = image_loader(n=16)
+    loader.dataset.tensors[0][:] = math.nan
+    with pytest.raises(NonFiniteLossError, match="normalisation statistics restored"):
+        quiet_trainer(max_epochs=1).fit(model, loader)
+    for name, value in fresh.items():
+        assert torch.equal(statistics(model)[name], value), name
+
+
 def test_huge_learning_rate_stops_on_the_parameter_norm():
     model = tiny(lr=1e6)
     with pytest.raises(DivergenceError, match=r"parameter norm .* beyond max_parameter_norm=1e\+06.*learning rate "
