@@ -224,7 +224,7 @@ def lightning_loop(build: Callable[[], L.LightningModule], data, batch_size: int
     return timer.images / (timer.end - timer.start)
 
 
-def dcgan(channels_last: bool = False) -> Callable[[], DCGAN]:
+def dcgan(channels_last: bool = True) -> Callable[[], DCGAN]:
     return lambda: DCGAN(28, 1, LATENT, WIDTH, WIDTH, sample_every_n_steps=0, channels_last=channels_last)
 
 
@@ -237,9 +237,10 @@ VARIANTS: dict[str, tuple[str, Callable]] = {
     "DCGAN plain: foreach Adam instead of fused": ("mnist", lambda d, s, w: dcgan_plain(d, s, w, adam="foreach")),
     "DCGAN plain: + torch.compile + channels_last": (
         "mnist", lambda d, s, w: dcgan_plain(d, s, w, channels_last=True, compile=True)),
-    "DCGAN zoo Lightning (fused Adam, NCHW, G(z) once)": (
+    "DCGAN zoo Lightning, NCHW (fused Adam, G(z) once)": (
+        "mnist", lambda d, s, w: lightning_loop(dcgan(False), d, BATCH, s, w)),
+    "DCGAN zoo Lightning, default (channels_last, fused Adam, G(z) once)": (
         "mnist", lambda d, s, w: lightning_loop(dcgan(), d, BATCH, s, w)),
-    "DCGAN zoo Lightning + channels_last": ("mnist", lambda d, s, w: lightning_loop(dcgan(True), d, BATCH, s, w)),
     "GAN MLP plain: naive (per-tensor SGD)": ("mnist", lambda d, s, w: gan_plain(d, s, w, naive=True)),
     "GAN MLP plain: same step as zoo": ("mnist", gan_plain),
     "GAN MLP zoo Lightning": ("mnist", lambda d, s, w: lightning_loop(lambda: GAN(sample_every_n_steps=0), d,
@@ -256,8 +257,9 @@ VARIANTS: dict[str, tuple[str, Callable]] = {
         "mnist", lambda d, s, w: lightning_loop(dcgan(), d, BATCH, s, w, check_every=16)),
 }
 SAME_STEP = {  # family: (plain loop running the zoo's step, the zoo's Lightning module)
-    "DCGAN": ("DCGAN plain: same step as zoo (fused Adam, NCHW, G(z) once)",
-              "DCGAN zoo Lightning (fused Adam, NCHW, G(z) once)"),
+    "DCGAN": ("DCGAN plain: + channels_last", "DCGAN zoo Lightning, default (channels_last, fused Adam, G(z) once)"),
+    "DCGAN, NCHW": ("DCGAN plain: same step as zoo (fused Adam, NCHW, G(z) once)",
+                    "DCGAN zoo Lightning, NCHW (fused Adam, G(z) once)"),
     "GAN MLP": ("GAN MLP plain: same step as zoo", "GAN MLP zoo Lightning"),
     "CycleGAN 64px": ("CycleGAN 64px plain: same step as zoo", "CycleGAN 64px zoo Lightning"),
     "Pix2Pix 64px": ("Pix2Pix 64px plain: same step as zoo", "Pix2Pix 64px zoo Lightning"),
