@@ -168,3 +168,22 @@ def test_gan_discriminator_loss_scale_halves_the_d_loss_as_in_the_code():
         quiet_trainer(max_epochs=1, limit_train_batches=1).fit(model, image_loader(n=8))
         first_d_loss[scale] = recorded[0]
     torch.testing.assert_close(first_d_loss[0.5], 0.5 * first_d_loss[1.0])
+
+
+def test_gan_code_initialisation_follows_the_papers_mnist_yaml():
+    """weight_init="code": pylearn2's irange, U(±0.05) in G and U(±0.005) in D, biases 0; PyTorch's own init of D's
+    first layer (fan-in 784) reaches past 0.005."""
+    code = small_gan(weight_init="code")
+    for net, bound in ((code.generator, 0.05), (code.discriminator, 0.005)):
+        layers = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
+        assert layers
+        for layer in layers:
+            assert layer.weight.abs().max() <= bound and layer.weight.abs().max() > bound / 2
+            assert torch.count_nonzero(layer.bias) == 0
+    default_d = [m for m in small_gan().discriminator.modules() if isinstance(m, torch.nn.Linear)]
+    assert default_d[0].weight.abs().max() > 0.005
+
+
+def test_gan_unknown_weight_init_names_the_choices():
+    with pytest.raises(ValueError, match=r"weight_init='xavier'.*\['code', 'torch'\]"):
+        small_gan(weight_init="xavier")

@@ -26,6 +26,12 @@ schedule. Three more points where paper and code meet:
 - the updates alternate as in Algorithm 1 (D, then G; the code updates both at once from one batch of samples), but
   G's step reuses the D step's samples G(z), as the code does, where Algorithm 1 samples a fresh minibatch of noise
   for G.
+
+The SGD defaults do not train these nets on MNIST with the zoo's [-1, 1] images: with seed 0 the divergence guard
+stops the run after 67 minibatches. The code also initialises the layers uniformly in a small range
+(``weight_init="code"``), halves D's loss (``discriminator_loss_scale=0.5``) and feeds [0, 1] pixels. With its
+initialisation alone the run stopped after 353 minibatches; with the halved loss too it ran the 1,500 measured
+(``benchmarks/gan_sgd_stability.py``, BENCHMARKS.md). The MNIST recipe uses Adam.
 """
 from __future__ import annotations
 
@@ -62,6 +68,8 @@ class GAN(DiscriminatorScores, GANModule):
             ``momentum`` to keep the momentum constant).
         momentum_saturate_epoch: SGD only: 1-based epoch from which the momentum is ``final_momentum`` (code: 250).
         output: G's output activation, "tanh" for [-1, 1] images, None for unbounded toy data.
+        weight_init: "torch" (PyTorch's default initialisation of each layer) or "code" (pylearn2's ``irange`` of the
+            code's mnist.yaml: weights U(-0.05, 0.05) in G and U(-0.005, 0.005) in D, biases 0).
     """
 
     def __init__(self, data_shape: Sequence[int] = (1, 28, 28), latent_dim: int = 100, noise: str = "uniform",
@@ -70,7 +78,7 @@ class GAN(DiscriminatorScores, GANModule):
                  generator_loss: str = "non_saturating", discriminator_loss_scale: float = 1.0,
                  optimizer: str = "sgd", lr: float = 0.1, momentum: float = 0.5, lr_decay: float = 1.000004,
                  min_lr: float = 1e-6, final_momentum: float = 0.7, momentum_saturate_epoch: int = 250,
-                 output: str | None = "tanh", ema_decay: float | None = None,
+                 output: str | None = "tanh", weight_init: str = "torch", ema_decay: float | None = None,
                  sample_every_n_steps: int = 500) -> None:
         super().__init__(MLPGenerator(latent_dim, data_shape, generator_hidden, output), latent_dim=latent_dim,
                          ema_decay=ema_decay, sample_every_n_steps=sample_every_n_steps)
@@ -78,6 +86,7 @@ class GAN(DiscriminatorScores, GANModule):
         losses.check_choice("generator_loss", generator_loss, ("non_saturating", "minimax"))
         losses.check_choice("optimizer", optimizer, ("sgd", "adam"))
         losses.check_choice("noise", noise, ("uniform", "normal"))
+        losses.check_choice("weight_init", weight_init, ("torch", "code"))
         if discriminator_steps < 1:
             raise ValueError(f"discriminator_steps={discriminator_steps} must be at least 1.")
         if not discriminator_loss_scale > 0:
@@ -87,6 +96,14 @@ class GAN(DiscriminatorScores, GANModule):
             raise ValueError(f"lr_decay={lr_decay} must be >= 1 (1 disables the decay), min_lr={min_lr} >= 0 and "
                              f"momentum_saturate_epoch={momentum_saturate_epoch} >= 1 (code: 1.000004, 1e-6, 250).")
         self.discriminator = MaxoutDiscriminator(data_shape, discriminator_hidden, maxout_pieces, dropout)
+        # mnist.yaml: irange .05 for G's layers, .005 for D's, biases 0 (except G's sigmoid output bias, which the code
+        # sets from the training pixels' means: here it starts at 0 like the others)
+        if weight_init == "code":
+            for net, bound in ((self.generator, 0.05), (self.discriminator, 0.005)):
+                for layer in net.modules():
+                    if isinstance(layer, torch.nn.Linear):
+                        torch.nn.init.uniform_(layer.weight, -bound, bound)
+                        torch.nn.init.zeros_(layer.bias)
         self.discriminator_steps = discriminator_steps
         self.generator_objective = losses.GENERATOR_LOSSES[generator_loss]
 
