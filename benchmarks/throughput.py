@@ -14,8 +14,9 @@ the zoo's guards, its module's ``check_finite`` and ``check_parameters``) with n
 the same step without the guards, with torch's per-tensor optimizer loop (its CPU default; the zoo builds fused
 optimizers, zoo.core.optim), and for DCGAN also G(z) computed twice; "zoo vs naive" is zoo Lightning / naive. The
 variants "parameters checked every 16 updates" measure the guard's cost (DivergenceBounds(parameter_check_every)).
-Variants are interleaved round by round in one process, so that the machine's load affects all of them alike; the
-table gives the median over rounds of images/s (timed after warm-up steps).
+Variants are interleaved round by round in one process, so that the machine's load affects all of them alike, and
+each round starts one variant later than the one before, so that none always runs first; the table gives the median
+over rounds of images/s (timed after warm-up steps).
 
     OMP_NUM_THREADS=2 ZOO_DATA=<data> python benchmarks/throughput.py --rounds 3 --steps 30 --out throughput.json
 """
@@ -273,6 +274,47 @@ NAIVE = {  # family: (the naive plain loop, the zoo's Lightning module)
 }
 
 
+def paired(results: dict[str, list[float]], numerator: str, denominator: str) -> list[float]:
+    """Per-round ratios of two variants' images/s: both ran in the same round, under the same load."""
+    return [a / b for a, b in zip(results[numerator], results[denominator])]
+
+
+def summarize(run: dict) -> dict:
+    """Print a run's table and its comparisons; returns the run with them added.
+
+    The comparisons are given two ways: the ratio of the two variants' medians, and the median of their per-round
+    ratios with its range (rounds of one variant spread by tens of percent on a shared machine; a ratio taken
+    within a round cancels what the round had in common)."""
+    results, load = run["rounds"], run["load_average"]
+    table = {n: statistics.median(v) for n, v in results.items()}
+    print(f"\ntorch {run['torch']}, {run['threads']} threads, {run['steps']} timed steps after {run['warmup']}, "
+          f"medians of {len(next(iter(results.values())))} rounds; load average (1 min) "
+          f"{min(x[0] for x in load):.2f}-{max(x[0] for x in load):.2f} during the run")
+    print("| variant | images/s (median) | rounds |\n|---|---|---|")
+    for name, value in table.items():
+        print(f"| {name} | {value:.1f} | {', '.join(f'{v:.1f}' for v in results[name])} |")
+    shares, speedups = {}, {}
+    for family, (plain, zoo) in SAME_STEP.items():
+        if plain in table and zoo in table:
+            ratios = paired(results, zoo, plain)
+            shares[family] = {"of_medians": 1 - table[zoo] / table[plain],
+                              "paired_median": 1 - statistics.median(ratios),
+                              "paired_range": [1 - max(ratios), 1 - min(ratios)]}
+            print(f"Lightning's share, {family} (1 - zoo Lightning / the plain loop with the same step): "
+                  f"{100 * shares[family]['of_medians']:.1f}% of the medians; per round "
+                  f"{100 * shares[family]['paired_median']:.1f}% (median), "
+                  f"{100 * (1 - max(ratios)):.1f}% to {100 * (1 - min(ratios)):.1f}%")
+    for family, (naive, zoo) in NAIVE.items():
+        if naive in table and zoo in table:
+            ratios = paired(results, zoo, naive)
+            speedups[family] = {"of_medians": table[zoo] / table[naive], "paired_median": statistics.median(ratios),
+                                "paired_range": [min(ratios), max(ratios)]}
+            print(f"zoo vs naive, {family} (zoo Lightning / the naive plain loop): "
+                  f"{speedups[family]['of_medians']:.2f}x of the medians; per round "
+                  f"{speedups[family]['paired_median']:.2f}x (median), {min(ratios):.2f}x to {max(ratios):.2f}x")
+    return {**run, "median_images_per_s": table, "lightning_share": shares, "zoo_vs_naive": speedups}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -280,8 +322,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="substrings of variant names to run (e.g. DCGAN CycleGAN)")
     parser.add_argument("--skip", nargs="*", default=[], help="substrings of variant names to leave out (e.g. compile)")
-    parser.add_argument("--out", default=None)
+    parser.add_argument("--out", default=None, help="write the run (rounds, load, comparisons) to this JSON file")
+    parser.add_argument("--from-json", default=None, help="print the summary of a run saved with --out; runs nothing")
     args = parser.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            summarize(json.load(f))
+        return
     batches = args.steps + args.warmup + 1
     datasets = {"mnist": mnist_images(max(BATCH, MLP_BATCH) * batches), "pairs": image_pairs(batches)}
     names = [n for n in VARIANTS if (not args.only or any(o in n for o in args.only))
@@ -289,32 +336,16 @@ def main() -> None:
     results: dict[str, list[float]] = {n: [] for n in names}
     load = [os.getloadavg()]
     for r in range(args.rounds):
-        for name in names:
+        for name in names[r % len(names):] + names[:r % len(names)]:  # rotated: no variant always runs first
             dataset, run = VARIANTS[name]
             results[name].append(run(datasets[dataset], args.steps, args.warmup))
             print(f"round {r}: {name}: {results[name][-1]:.1f} images/s", flush=True)
         load.append(os.getloadavg())
-    table = {n: statistics.median(v) for n, v in results.items()}
-    print(f"\ntorch {torch.__version__}, {torch.get_num_threads()} threads, {args.steps} timed steps after "
-          f"{args.warmup}, medians of {args.rounds} rounds; load average (1 min) "
-          f"{min(x[0] for x in load):.2f}-{max(x[0] for x in load):.2f} during the run")
-    print("| variant | images/s (median) | rounds |\n|---|---|---|")
-    for name, value in table.items():
-        print(f"| {name} | {value:.1f} | {', '.join(f'{v:.1f}' for v in results[name])} |")
-    shares = {family: 1 - table[zoo] / table[plain] for family, (plain, zoo) in SAME_STEP.items()
-              if plain in table and zoo in table}
-    for family, share in shares.items():
-        print(f"Lightning's share, {family}: {100 * share:.1f}% (zoo Lightning vs the plain loop with the same step)")
-    speedups = {family: table[zoo] / table[naive] for family, (naive, zoo) in NAIVE.items()
-                if naive in table and zoo in table}
-    for family, speedup in speedups.items():
-        print(f"zoo vs naive, {family}: {speedup:.2f}x (zoo Lightning / the naive plain loop)")
+    run = summarize({"rounds": results, "load_average": load, "threads": torch.get_num_threads(),
+                     "torch": torch.__version__, "steps": args.steps, "warmup": args.warmup})
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"median_images_per_s": table, "rounds": results, "lightning_share": shares,
-                       "zoo_vs_naive": speedups,
-                       "threads": torch.get_num_threads(), "torch": torch.__version__, "steps": args.steps,
-                       "load_average": load}, f, indent=2)
+            json.dump(run, f, indent=2)
 
 
 if __name__ == "__main__":
