@@ -35,8 +35,9 @@ ENTRIES: tuple[ZooEntry, ...] = (
         data_terms=MNIST_TERMS, evaluation=MNIST_FID, paper_metrics={LUCIC: 6.8},
         training="The paper's maxout MLPs, 40 epochs of 600 batches of 100 (the first 10, then 30 more resumed "
                  "from their checkpoint).",
-        limitations="MLP players draw blurrier strokes than convolutional models; Adam instead of the paper's SGD. "
-                    "Target FID 30 missed: 44.75 after 40 epochs (1,960 s of training), against 60.1 for the same "
+        limitations="MLP players draw blurrier strokes than convolutional models; Adam instead of the paper's SGD, "
+                    "whose defaults diverge after 67 minibatches with these nets (BENCHMARKS.md, \"The GAN paper's "
+                    "SGD setting on MNIST\"). Target FID 30 missed: 44.75 after 40 epochs (1,960 s of training), against 60.1 for the same "
                     "run after 10 epochs (531 s); an earlier export, whose weights were lost, was registered at "
                     "65.3. Stored in float16: FID 44.7504, as for the float32 weights (44.7504)."),
 )
