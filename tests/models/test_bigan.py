@@ -113,3 +113,19 @@ def test_authors_discriminator_adds_z_into_its_second_hidden_layer():
     assert int(model.discriminator_updates) == 1 and int(model.generator_updates) == 1
     with pytest.raises(ValueError, match="z_layer=3"):
         BiGAN(**TOY, discriminator_z_layer=3)
+
+
+def test_maxout_discriminator_takes_the_max_of_its_pieces_and_trains():
+    """discriminator_maxout_pieces=k: each hidden unit is the max over k affine maps of [x, z] (PacGAN's ALI D)."""
+    torch.manual_seed(0)
+    model = BiGAN(**{**TOY, "discriminator_hidden": (16, 16)}, discriminator_maxout_pieces=5, dropout=0.0)
+    first = model.discriminator.net[0]
+    assert first.linear.in_features == 2 + 3 and first.linear.out_features == 16 * 5
+    x, z = torch.randn(8, 2), torch.randn(8, 3)
+    pieces = first.linear(torch.cat([x, z], 1)).view(8, 16, 5)
+    assert torch.equal(first(torch.cat([x, z], 1)), pieces.amax(2))
+    assert model.discriminator(x, z).shape == (8,)
+    fit_one_batch(model, torch.randn(8, 2))
+    assert int(model.discriminator_updates) == 1 and int(model.generator_updates) == 1
+    with pytest.raises(ValueError, match="maxout_pieces=5.*z_layer=0, got 1"):
+        BiGAN(**TOY, discriminator_maxout_pieces=5, discriminator_z_layer=1)

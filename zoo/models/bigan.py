@@ -61,6 +61,8 @@ class BiGAN(GANModule):
             "linear" (train_gan.py's defaults).
         discriminator_z_layer: 0 feeds z with x at D's input; k adds it into D's hidden layer k (authors' MNIST D: 2).
         discriminator_batch_norm: BatchNorm on D's hidden layers after the first (authors' MNIST D).
+        discriminator_maxout_pieces: 1 for D's LeakyReLU layers, k > 1 for maxout layers of k pieces (PacGAN's ALI on
+            the 2-D grid: 5).
     """
 
     verbs = ("sample", "encode")
@@ -72,7 +74,8 @@ class BiGAN(GANModule):
                  lr: float = 2e-4, betas: tuple[float, float] = (0.5, 0.999), weight_decay: float = 2.5e-5,
                  lr_schedule: str = "exponential", lr_decay_start_epoch: int = 200, lr_decay_epochs: int = 200,
                  final_lr_factor: float | None = None, discriminator_z_layer: int = 0,
-                 discriminator_batch_norm: bool = False, ema_decay: float | None = None,
+                 discriminator_batch_norm: bool = False, discriminator_maxout_pieces: int = 1,
+                 ema_decay: float | None = None,
                  sample_every_n_steps: int = 500) -> None:
         super().__init__(MLPGenerator(latent_dim, data_shape, generator_hidden, output, batch_norm),
                          latent_dim=latent_dim, ema_decay=ema_decay, sample_every_n_steps=sample_every_n_steps)
@@ -88,7 +91,8 @@ class BiGAN(GANModule):
                              f"exponential decay (authors' default: 0.01 exponential, 0 linear).")
         self.encoder = MLPEncoder(data_shape, latent_dim, encoder_hidden, stochastic_encoder, batch_norm)
         self.discriminator = JointDiscriminator(data_shape, latent_dim, discriminator_hidden, dropout,
-                                                discriminator_z_layer, discriminator_batch_norm)
+                                                discriminator_z_layer, discriminator_batch_norm,
+                                                discriminator_maxout_pieces)
 
     def noise(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         if self.hparams.noise == "normal":

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from zoo.nets.mlp import MLP
+from zoo.nets.mlp import MLP, Maxout
 
 
 class MLPEncoder(nn.Module):
@@ -73,18 +73,30 @@ class JointDiscriminator(nn.Module):
         z_layer: where z enters: 0 = with x at the input, k = added into hidden layer k (1-based).
         batch_norm: BatchNorm on the hidden layers after the first (the authors' MNIST D; a linear layer followed by
             BatchNorm has no bias).
+        maxout_pieces: 1 for LeakyReLU layers; k > 1 for maxout layers of k pieces on [x, z] (ALI's toy
+            discriminators, and PacGAN's ALI on the 2-D grid: 5 pieces; z_layer 0 and no BatchNorm).
     Shape:
         x (N, *data_shape), z (N, latent_dim) -> (N,).
     """
 
     def __init__(self, data_shape: Sequence[int], latent_dim: int, hidden: Sequence[int] = (1024, 1024),
-                 dropout: float = 0.2, z_layer: int = 0, batch_norm: bool = False) -> None:
+                 dropout: float = 0.2, z_layer: int = 0, batch_norm: bool = False, maxout_pieces: int = 1) -> None:
         super().__init__()
         self.data_shape, self.latent_dim, self.z_layer = tuple(data_shape), latent_dim, z_layer
         hidden = tuple(hidden)
         if not 0 <= z_layer <= len(hidden):
             raise ValueError(f"z_layer={z_layer} must lie in [0, {len(hidden)}]: 0 feeds z with x at the input, k adds "
                              f"it into hidden layer k of the {len(hidden)} (the BiGAN authors' MNIST D: 2).")
+        if maxout_pieces < 1 or (maxout_pieces > 1 and (z_layer or batch_norm or not hidden)):
+            raise ValueError(f"maxout_pieces={maxout_pieces} must be 1 (LeakyReLU) or, for maxout layers, at least 2 "
+                             f"with z at the input (z_layer=0, got {z_layer}), no BatchNorm (got {batch_norm}) and at "
+                             f"least one hidden layer (got {list(hidden)}).")
+        if maxout_pieces > 1:  # [x, z] -> maxout layers -> logit, dropout before each layer after the first
+            widths, layers = [math.prod(self.data_shape) + latent_dim, *hidden], []
+            for i, (a, b) in enumerate(zip(widths, hidden)):
+                layers += ([nn.Dropout(dropout)] if i and dropout else []) + [Maxout(a, b, maxout_pieces)]
+            self.net = nn.Sequential(*layers, *([nn.Dropout(dropout)] if dropout else []), nn.Linear(hidden[-1], 1))
+            return
         if z_layer == 0 and not batch_norm:  # the plain MLP on [x, z] (parameter names kept for saved models)
             self.net = MLP(math.prod(self.data_shape) + latent_dim, hidden, 1, "leaky_relu", dropout=dropout)
             return
