@@ -25,17 +25,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 from typing import Callable
 
 import lightning as L
 import torch
-from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.flop_counter import FlopCounterMode
 
+from throughput import Timer
 from zoo.models.cyclegan import CycleGAN
 from zoo.models.dcgan import DCGAN
 
@@ -65,27 +64,6 @@ def compiled(module: L.LightningModule) -> L.LightningModule:
     return module
 
 
-class SyncTimer(L.Callback):
-    """Wall time of the batches after ``warmup``, the device synchronised at both ends."""
-
-    def __init__(self, warmup: int, device: torch.device) -> None:
-        self.warmup, self.device, self.batches, self.images, self.start, self.end = warmup, device, 0, 0, None, None
-
-    def sync(self) -> float:
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-        return time.perf_counter()
-
-    def on_train_batch_start(self, trainer, module, batch, batch_idx):
-        if self.batches == self.warmup:
-            self.start = self.sync()
-
-    def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
-        self.images += len(batch[0]) if self.batches >= self.warmup else 0
-        self.batches += 1
-        self.end = self.sync()
-
-
 def fit(module: L.LightningModule, data: TensorDataset, batch_size: int, batches: int, device: torch.device,
         precision: str, callbacks: list) -> None:
     trainer = L.Trainer(accelerator=device.type, devices=1, precision=precision, max_epochs=1,
@@ -108,7 +86,7 @@ def images_per_second(build: Callable, channels_last: bool, precision: str, comp
         module.to(memory_format=torch.channels_last)
     if compile_nets:
         module = compiled(module)
-    timer = SyncTimer(warmup, device)
+    timer = Timer(warmup, device)
     fit(module, data, batch_size, steps + warmup, device, precision, [timer])
     return timer.images / (timer.end - timer.start)
 

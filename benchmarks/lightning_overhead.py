@@ -22,7 +22,6 @@ from typing import Callable
 import torch
 
 import throughput as tp
-from zoo.models.gan import GAN
 
 FAMILIES: dict[str, tuple[str, Callable, int]] = {  # name: (dataset, module builder, batch size)
     "DCGAN MNIST, batch 64": ("mnist", tp.dcgan(), tp.BATCH),

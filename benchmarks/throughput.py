@@ -199,17 +199,25 @@ def pix2pix() -> Pix2Pix:  # recipes/pix2pix/facades_cpu64.yaml's nets
 
 # ---------------------------------------------------------------------------------------------- Lightning
 class Timer(L.Callback):
-    def __init__(self, warmup: int) -> None:
-        self.warmup, self.start, self.end, self.batches, self.images = warmup, None, None, 0, 0
+    """Wall time of the batches after ``warmup``; on a CUDA ``device`` synchronised at both ends (its kernels run
+    asynchronously)."""
+
+    def __init__(self, warmup: int, device: torch.device | None = None) -> None:
+        self.warmup, self.device, self.start, self.end, self.batches, self.images = warmup, device, None, None, 0, 0
+
+    def now(self) -> float:
+        if self.device is not None and self.device.type == "cuda":
+            torch.cuda.synchronize(self.device)
+        return time.perf_counter()
 
     def on_train_batch_start(self, trainer, module, batch, batch_idx):
         if self.batches == self.warmup:
-            self.start = time.perf_counter()
+            self.start = self.now()
 
     def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
         self.images += len(batch[0]) if self.batches >= self.warmup else 0
         self.batches += 1
-        self.end = time.perf_counter()
+        self.end = self.now()
 
 
 def lightning_loop(build: Callable[[], L.LightningModule], data, batch_size: int, steps: int, warmup: int,
