@@ -45,7 +45,10 @@ def random_images(n: int, size: int, pairs: bool) -> TensorDataset:
     return TensorDataset(*tensors)
 
 
-def families(tiny: bool) -> dict[str, tuple[Callable[[], L.LightningModule], int, int, bool]]:
+Builder = Callable[[bool], L.LightningModule]  # channels_last -> a fresh module
+
+
+def families(tiny: bool) -> dict[str, tuple[Builder, int, int, bool]]:
     """name: (module builder with channels_last as argument, image size, batch size, paired data)."""
     if tiny:
         return {"DCGAN": (lambda cl: DCGAN(image_size=32, generator_width=8, discriminator_width=8,
@@ -72,13 +75,13 @@ def fit(module: L.LightningModule, data: TensorDataset, batch_size: int, batches
     trainer.fit(module, DataLoader(data, batch_size=batch_size, shuffle=False, drop_last=True))
 
 
-def flops_per_batch(build: Callable, data: TensorDataset, batch_size: int, device: torch.device) -> float:
+def flops_per_batch(build: Builder, data: TensorDataset, batch_size: int, device: torch.device) -> float:
     with FlopCounterMode(display=False) as counter:
         fit(build(False), data, batch_size, 1, device, "32-true", [])
     return float(counter.get_total_flops())
 
 
-def images_per_second(build: Callable, channels_last: bool, precision: str, compile_nets: bool, data, batch_size,
+def images_per_second(build: Builder, channels_last: bool, precision: str, compile_nets: bool, data, batch_size,
                       steps: int, warmup: int, device: torch.device) -> float:
     torch.manual_seed(0)
     module = build(channels_last)
@@ -131,7 +134,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--tiny", action="store_true", help="small nets and images: checks the script, measures nothing")
+    parser.add_argument("--tiny", action="store_true",
+                        help="small nets and images: checks the script, measures nothing")
     parser.add_argument("--skip", nargs="*", default=[], help="substrings of variant names to leave out")
     parser.add_argument("--skip-fid", action="store_true", help="leave out the FID Inception network")
     parser.add_argument("--fid-images", type=int, default=2000)
@@ -177,10 +181,12 @@ def main() -> None:
     print(f"\n{name}, torch {torch.__version__}; matmul peaks measured: fp32 {peaks['fp32']:.1f}, TF32 "
           f"{peaks['tf32']:.1f}, bf16 {peaks['bf16']:.1f} TFLOP/s; median of {args.rounds} rounds, {args.steps} timed "
           f"batches after {args.warmup}")
-    print("| family | variant | images/s | rounds | TFLOP/s | share of the peak (TF32 or bf16) |\n|---|---|---|---|---|---|")
+    print("| family | variant | images/s | rounds | TFLOP/s | share of the peak (TF32 or bf16) |\n"
+          "|---|---|---|---|---|---|")
     for row in rows:
         print(f"| {row['family']} | {row['variant']} | {row['images_per_s']:.1f} | "
-              f"{', '.join(f'{v:.1f}' for v in row['rounds'])} | {row['tflops']:.3g} | {100 * row['share_of_peak']:.1f}% |")
+              f"{', '.join(f'{v:.1f}' for v in row['rounds'])} | {row['tflops']:.3g} | "
+              f"{100 * row['share_of_peak']:.1f}% |")
     if fid:
         print("| FID Inception features, batch | images/s |\n|---|---|")
         for b, rate in fid.items():

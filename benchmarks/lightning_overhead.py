@@ -6,8 +6,9 @@ percent, under the spread of repeated rounds. This script measures Lightning's c
 time spent in each package's own Python frames (cProfile's tottime): Lightning (lightning, lightning_fabric,
 lightning_utilities), torch's data loading (torch.utils.data), the zoo, the rest of torch's Python, the native
 kernels (built-in calls), Python's standard library (context managers and the like, called by all of them) and the
-benchmark's own timer callback. The profile spans the whole ``Trainer.fit``, its setup included. cProfile adds a fixed cost to every Python call, which falls mostly on Lightning's many
-small calls: its share here is an upper bound of its share without the profiler.
+benchmark's own timer callback. The profile spans the whole ``Trainer.fit``, its setup included. cProfile adds a
+fixed cost to every Python call, which falls mostly on Lightning's many small calls: its share here is an upper
+bound of its share without the profiler.
 
     OMP_NUM_THREADS=1 ZOO_DATA=<data> python benchmarks/lightning_overhead.py --steps 100
 """

@@ -38,7 +38,8 @@ ENTRIES: tuple[ZooEntry, ...] = (
                  "from their checkpoint).",
         limitations="MLP players draw blurrier strokes than convolutional models; Adam instead of the paper's SGD, "
                     "whose defaults diverge after 67 minibatches with these nets (BENCHMARKS.md, \"The GAN paper's "
-                    "SGD setting on MNIST\"). Target FID 30 missed: 44.75 after 40 epochs (1,960 s of training), against 60.1 for the same "
+                    "SGD setting on MNIST\"). Target FID 30 missed: 44.75 after 40 epochs (1,960 s of training), "
+                    "against 60.1 for the same "
                     "run after 10 epochs (531 s); an earlier export, whose weights were lost, was registered at "
                     "65.3. Stored in float16: FID 44.7504, as for the float32 weights (44.7504)."),
 )
