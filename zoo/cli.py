@@ -269,7 +269,8 @@ def cmd_ship(ns) -> None:
     from zoo import mirror
 
     folder = mirror.ship(ns.name, ns.run, weights_dtype=ns.weights_dtype, train_seconds=ns.train_seconds,
-                         resumed=ns.resumed, hardware=ns.hardware, evaluate=not ns.no_eval)
+                         resumed=ns.resumed, hardware=ns.hardware, evaluate=not ns.no_eval,
+                         continues=ns.continues)
     print(f"shipped {ns.name} to {folder}")
     for path in mirror.regenerate():
         print(f"regenerated {path}")
@@ -381,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resumed", help="how the run was resumed, in words, for the card")
     p.add_argument("--hardware", help="what it trained on, in words (default: one thread of this machine's CPU)")
     p.add_argument("--no-eval", action="store_true", help="export and card only")
+    p.add_argument("--continues", help="the shipped entry or export folder the run started from (StartFrom): the "
+                   "card's training counts and commands cover both runs")
     p.set_defaults(func=cmd_ship)
 
     p = sub.add_parser("docs", help="regenerate the registry index, every card and BENCHMARKS.md's entry tables")

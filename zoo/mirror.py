@@ -37,7 +37,7 @@ def recipe_root_dir(entry: ZooEntry) -> Path:
 
 def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRROR,
          weights_dtype: str | None = None, train_seconds: float | None = None, resumed: str | None = None,
-         hardware: str | None = None, evaluate: bool = True) -> Path:
+         hardware: str | None = None, evaluate: bool = True, continues: str | Path | None = None) -> Path:
     """Export ``run`` (default: the recipe's ``default_root_dir``) as ``root/<name>``, evaluate it, write its card.
 
     Args:
@@ -49,6 +49,8 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
         resumed: how the run was resumed, in words, for the card.
         hardware: what it trained on, in words (default: one thread of this machine's CPU).
         evaluate: measure the headline metrics (``zoo eval``) into results.json.
+        continues: the shipped entry (or export folder) whose weights the run started from through
+            :class:`zoo.core.callbacks.StartFrom`; the card's counts, seconds and commands then cover both runs.
     """
     from zoo.checkpoints import load_checkpoint, training_record
 
@@ -68,6 +70,8 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
               "hardware": hardware or f"one thread of a {os.cpu_count()}-core {platform.machine()} CPU"}
     if train_seconds is not None:
         record["train_seconds"] = round(float(train_seconds), 1)
+    if continues is not None:  # read before the export below replaces the folder it may name
+        record = continued_record(record, continues, root)
     if resumed:
         record["resumed"] = resumed
     folder = hub.export(model, root / name, name=name, training=record, weights_dtype=weights_dtype)
@@ -80,6 +84,35 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
         evaluate_folder(folder, entry, stored)
     write_card(folder, entry)
     return folder
+
+
+def continued_record(record: dict, source: str | Path, root: Path = registry.MIRROR) -> dict:
+    """The training record of a run that started from the weights of ``source`` (an entry of the mirror ``root``
+    or an export folder) through StartFrom: batches, optimizer steps, epochs and seconds are summed with those in the
+    source's ``config.json``, its commands come first, and ``resumed`` says how the two runs join.
+
+    Raises:
+        FileNotFoundError: ``source`` has no ``config.json`` with a training record.
+    """
+    folder = Path(source) if Path(source).is_dir() else root / str(source)
+    config = folder / hub.CONFIG
+    earlier = json.loads(config.read_text()).get("training") if config.is_file() else None
+    if not earlier:
+        raise FileNotFoundError(f"continues={str(source)!r}: no training record in {config}; name the shipped entry "
+                                f"or export folder the run started from (StartFrom's source).")
+    combined = dict(record)
+    for key in ("iterations", "optimizer_steps", "epochs", "train_seconds"):
+        if key in record and key in earlier:
+            combined[key] = round(record[key] + earlier[key], 1) if key == "train_seconds" else record[key] + earlier[key]
+    combined["command"] = [*earlier.get("command", []), *record.get("command", [])]
+    first = ", ".join(f"{earlier[k]:,} {what}" for k, what in (("iterations", "batches"), ("epochs", "epochs"))
+                      if k in earlier)
+    combined["resumed"] = (
+        f"two runs: {earlier.get('recipe', 'an earlier recipe')} ({first}, {earlier.get('train_seconds', 0):,.0f} s"
+        + (f"; {earlier['resumed']}" if earlier.get("resumed") else "") + f"), then {record.get('recipe')} from its "
+        f"weights (StartFrom: fresh optimizer state, {record.get('iterations', 0):,} batches, "
+        f"{record.get('train_seconds', 0):,.0f} s); the counts above add both")
+    return combined
 
 
 def toy_figure(model, spec: dict, path: Path) -> Path:
