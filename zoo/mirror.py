@@ -72,8 +72,8 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
         record["train_seconds"] = round(float(train_seconds), 1)
     if continues is not None:  # read before the export below replaces the folder it may name
         record = continued_record(record, continues, root)
-    if resumed:
-        record["resumed"] = resumed
+    if resumed:  # after a continuation's own sentence, about the second run
+        record["resumed"] = f"{record['resumed']}; the second run: {resumed}" if continues is not None else resumed
     folder = hub.export(model, root / name, name=name, training=record, weights_dtype=weights_dtype)
     stored = hub.load_folder(folder)  # figure and metrics come from the weights as stored
     if entry.verb == "translate":
