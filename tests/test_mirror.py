@@ -231,3 +231,10 @@ def test_a_continued_run_records_both_runs(tmp_path):
     assert mirror.continued_record(now, tmp_path / "stage-1")["iterations"] == 12500  # a folder path works too
     with pytest.raises(FileNotFoundError, match="no training record"):
         mirror.continued_record(now, "missing", root=tmp_path)
+
+
+def test_card_examples_offer_the_way_back_only_for_two_way_models():
+    card = {e.name: (registry.MIRROR / e.name / hub.CARD).read_text() for e in LISTED if e.verb == "translate"}
+    assert 'direction="BtoA"' not in card["pix2pix-facades-64px"]  # one generator: labels -> photo
+    assert 'direction="BtoA"' in card["cyclegan-horse2zebra-64px"] and 'direction="BtoA"' in card[
+        "discogan-horse2zebra-64px"]

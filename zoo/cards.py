@@ -18,12 +18,24 @@ USAGE = {
     "sample": ["import torch", "samples = model.sample(64, generator=torch.Generator().manual_seed(0))"],
     "translate": ["import torch", "photos = torch.rand(4, 3, 64, 64) * 2 - 1  # your images, in [-1, 1]",
                   "translated = model.translate(photos)            # A -> B",
-                  "back = model.translate(translated, direction=\"BtoA\")  # two-way models"],
+                  "back = model.translate(translated, direction=\"BtoA\")  # B -> A"],
     "classify": ["import torch", "digits = torch.rand(8, 1, 28, 28) * 2 - 1  # MNIST-like images in [-1, 1]",
                  "labels = model.classify(digits)  # (8,) predicted digits"],
     "encode": ["import torch", "features = model.encode(torch.rand(8, 1, 28, 28) * 2 - 1)"],
     "generate": ["tokens = model.generate(16)  # (16, seq_len) token ids"],
 }
+
+
+def usage_lines(entry) -> list[str]:
+    """The card's example for ``entry``'s verb; the way back only for a model that translates both ways."""
+    import importlib
+
+    lines = USAGE[entry.verb]
+    if entry.verb == "translate":  # the class by its path, as loading does: cards stay below the models
+        module, _, name = entry.model_class.rpartition(".")
+        if "BtoA" not in getattr(getattr(importlib.import_module(module), name), "directions", ("AtoB",)):
+            lines = lines[:-1]
+    return lines
 
 
 def default_card(config: dict[str, Any], results: dict | None) -> str:
@@ -106,7 +118,7 @@ def entry_card(entry, results: dict | None, config: dict[str, Any] | None = None
         f"({entry.split}), {config.get('num_parameters', entry.num_parameters):,} parameters.", "",
         *([alias, ""] if alias else []),
         "## Use", "",
-        "```python", "from zoo import Zoo", f'model = Zoo.load("{entry.name}")', *USAGE[entry.verb], "```", "",
+        "```python", "from zoo import Zoo", f'model = Zoo.load("{entry.name}")', *usage_lines(entry), "```", "",
         "## Training", "", *training_lines(entry, config.get("training") or {}),
         "## Evaluation", "",
     ]

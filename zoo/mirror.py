@@ -66,7 +66,8 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
                               f"pass the run of its recipe {entry.recipe}.")
     record = {**training_record(run), "recipe": entry.recipe,
               "command": [fit, f"zoo ship {name}" + (f" --run {run}" if run != default_run else "")
-                          + (f" --weights-dtype {weights_dtype}" if weights_dtype else "")],
+                          + (f" --weights-dtype {weights_dtype}" if weights_dtype else "")
+                          + (f" --continues {continues}" if continues is not None else "")],
               "hardware": hardware or f"one thread of a {os.cpu_count()}-core {platform.machine()} CPU"}
     if train_seconds is not None:
         record["train_seconds"] = round(float(train_seconds), 1)
