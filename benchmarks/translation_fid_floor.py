@@ -13,6 +13,7 @@ import json
 
 from zoo.data.translation import dataset_folder, load_images
 from zoo.metrics.images import fid_from_features, reference_features
+from zoo.metrics.translation import reference_key
 
 
 def main() -> None:
@@ -26,10 +27,11 @@ def main() -> None:
     for source, target, name in (("A", "B", "horse2zebra"), ("B", "A", "zebra2horse")):
         count = len(test[source])  # as many real target-domain images as the model would translate
         train = load_images(base / f"train{target}", args.size, count)
-        key = f"{args.dataset}-{{}}-{args.size}px[:{{}}]"
-        real = reference_features(test[target], key.format(f"test{target}", len(test[target]))).double()
+        real = reference_features(test[target], reference_key(args.dataset, f"test{target}", args.size,
+                                                              len(test[target]))).double()
         out[f"fid_floor_{name}"] = fid_from_features(real, reference_features(train, None).double())
-        inputs = reference_features(test[source], key.format(f"test{source}", count)).double()
+        inputs = reference_features(test[source], reference_key(args.dataset, f"test{source}", args.size,
+                                                                count)).double()
         out[f"fid_inputs_{name}"] = fid_from_features(real, inputs)
         out[f"num_{name}"] = [count, len(test[target])]
     print(json.dumps(out, indent=1))

@@ -220,17 +220,19 @@ def test_a_continued_run_records_both_runs(tmp_path):
     earlier = {"iterations": 12000, "optimizer_steps": 24000, "epochs": 120, "train_seconds": 5741.0,
                "recipe": "recipes/a.yaml", "command": ["zoo fit --config recipes/a.yaml"], "resumed": "once"}
     (tmp_path / "stage-1").mkdir()
-    (tmp_path / "stage-1" / hub.CONFIG).write_text(json.dumps({"training": earlier}))
+    (tmp_path / "stage-1" / hub.CONFIG).write_text(json.dumps({"model_class": "zoo.models.dcgan.DCGAN", "hparams": {},
+                                                               "training": earlier}))
     now = {"iterations": 500, "optimizer_steps": 1000, "epochs": 5, "train_seconds": 60.25, "recipe": "recipes/b.yaml",
            "command": ["zoo fit --config recipes/b.yaml", "zoo ship x"]}
-    record = mirror.continued_record(now, "stage-1", root=tmp_path)
+    record = mirror.continued_record(now, tmp_path / "stage-1")
     assert (record["iterations"], record["optimizer_steps"], record["epochs"]) == (12500, 25000, 125)
     assert record["train_seconds"] == 5801.2 and record["recipe"] == "recipes/b.yaml"
     assert record["command"] == ["zoo fit --config recipes/a.yaml", "zoo fit --config recipes/b.yaml", "zoo ship x"]
     assert "recipes/a.yaml (12,000 batches" in record["resumed"] and "once" in record["resumed"]
-    assert mirror.continued_record(now, tmp_path / "stage-1")["iterations"] == 12500  # a folder path works too
+    assert mirror.continued_record(now, "cyclegan-horse2zebra-64px")["epochs"] > 5  # an entry name: its mirror folder
+    (tmp_path / "no-record").mkdir()
     with pytest.raises(FileNotFoundError, match="no training record"):
-        mirror.continued_record(now, "missing", root=tmp_path)
+        mirror.continued_record(now, tmp_path / "no-record")
 
 
 def test_card_examples_offer_the_way_back_only_for_two_way_models():

@@ -26,15 +26,11 @@ USAGE = {
 }
 
 
-def usage_lines(entry) -> list[str]:
-    """The card's example for ``entry``'s verb; the way back only for a model that translates both ways."""
-    import importlib
-
+def usage_lines(entry, directions: tuple[str, ...] = ("AtoB",)) -> list[str]:
+    """The card's example for ``entry``'s verb; the way back only for a model whose ``directions`` include it."""
     lines = USAGE[entry.verb]
-    if entry.verb == "translate":  # the class by its path, as loading does: cards stay below the models
-        module, _, name = entry.model_class.rpartition(".")
-        if "BtoA" not in getattr(getattr(importlib.import_module(module), name), "directions", ("AtoB",)):
-            lines = lines[:-1]
+    if entry.verb == "translate" and "BtoA" not in directions:
+        lines = lines[:-1]
     return lines
 
 
@@ -100,8 +96,10 @@ def training_lines(entry, record: dict[str, Any]) -> list[str]:
     return lines
 
 
-def entry_card(entry, results: dict | None, config: dict[str, Any] | None = None) -> str:
-    """The model card of a zoo entry from its declaration, its export's ``results`` and ``config``."""
+def entry_card(entry, results: dict | None, config: dict[str, Any] | None = None,
+               directions: tuple[str, ...] = ("AtoB",)) -> str:
+    """The model card of a zoo entry from its declaration, its export's ``results`` and ``config``; a translation
+    model's ``directions`` (its class attribute) decide whether the example translates back."""
     from huggingface_hub import ModelCard
 
     config = config or {}
@@ -118,7 +116,8 @@ def entry_card(entry, results: dict | None, config: dict[str, Any] | None = None
         f"({entry.split}), {config.get('num_parameters', entry.num_parameters):,} parameters.", "",
         *([alias, ""] if alias else []),
         "## Use", "",
-        "```python", "from zoo import Zoo", f'model = Zoo.load("{entry.name}")', *usage_lines(entry), "```", "",
+        "```python", "from zoo import Zoo", f'model = Zoo.load("{entry.name}")', *usage_lines(entry, directions),
+        "```", "",
         "## Training", "", *training_lines(entry, config.get("training") or {}),
         "## Evaluation", "",
     ]

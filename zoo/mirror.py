@@ -72,7 +72,7 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
     if train_seconds is not None:
         record["train_seconds"] = round(float(train_seconds), 1)
     if continues is not None:  # read before the export below replaces the folder it may name
-        record = continued_record(record, continues, root)
+        record = continued_record(record, continues)
     if resumed:  # after a continuation's own sentence, about the second run
         record["resumed"] = f"{record['resumed']}; the second run: {resumed}" if continues is not None else resumed
     folder = hub.export(model, root / name, name=name, training=record, weights_dtype=weights_dtype)
@@ -87,24 +87,26 @@ def ship(name: str, run: str | Path | None = None, *, root: Path = registry.MIRR
     return folder
 
 
-def continued_record(record: dict, source: str | Path, root: Path = registry.MIRROR) -> dict:
-    """The training record of a run that started from the weights of ``source`` (an entry of the mirror ``root``
-    or an export folder) through StartFrom: batches, optimizer steps, epochs and seconds are summed with those in the
-    source's ``config.json``, its commands come first, and ``resumed`` says how the two runs join.
+def continued_record(record: dict, source: str | Path) -> dict:
+    """The training record of a run that started from the weights of ``source`` through StartFrom (an entry name or
+    export folder, found as StartFrom finds it: :meth:`zoo.registry.Zoo.resolve`): batches, optimizer steps, epochs
+    and seconds are summed with those in the source's ``config.json``, its commands come first, and ``resumed`` says
+    how the two runs join.
 
     Raises:
         FileNotFoundError: ``source`` has no ``config.json`` with a training record.
     """
-    folder = Path(source) if Path(source).is_dir() else root / str(source)
+    folder = registry.Zoo.resolve(source)
     config = folder / hub.CONFIG
-    earlier = json.loads(config.read_text()).get("training") if config.is_file() else None
+    earlier = hub.read_config(folder).get("training") if config.is_file() else None
     if not earlier:
         raise FileNotFoundError(f"continues={str(source)!r}: no training record in {config}; name the shipped entry "
                                 f"or export folder the run started from (StartFrom's source).")
     combined = dict(record)
     for key in ("iterations", "optimizer_steps", "epochs", "train_seconds"):
         if key in record and key in earlier:
-            combined[key] = round(record[key] + earlier[key], 1) if key == "train_seconds" else record[key] + earlier[key]
+            total = record[key] + earlier[key]
+            combined[key] = round(total, 1) if key == "train_seconds" else total
     combined["command"] = [*earlier.get("command", []), *record.get("command", [])]
     first = ", ".join(f"{earlier[k]:,} {what}" for k, what in (("iterations", "batches"), ("epochs", "epochs"))
                       if k in earlier)
@@ -176,7 +178,9 @@ def folder_card(folder: Path, entry: ZooEntry) -> str:
 
     results_file = folder / hub.RESULTS
     results = json.loads(results_file.read_text()) if results_file.is_file() else None
-    return entry_card(entry, results, hub.read_config(folder))
+    config = hub.read_config(folder)
+    directions = getattr(hub.import_class(config["model_class"], str(folder)), "directions", ("AtoB",))
+    return entry_card(entry, results, config, directions)
 
 
 def write_card(folder: Path, entry: ZooEntry) -> Path:

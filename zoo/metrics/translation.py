@@ -23,6 +23,11 @@ DATASETS = {"facades": {"direction": "BtoA", "domains": ("labels", "photo")},
             "horse2zebra": {"direction": "AtoB", "domains": ("horse", "zebra")}}
 
 
+def reference_key(dataset: str, split: str, size: int, count: int) -> str:
+    """The feature-cache key of ``count`` images of ``dataset``'s ``split`` at ``size`` px."""
+    return f"{dataset}-{split}-{size}px[:{count}]"
+
+
 def test_split(dataset: str, size: int, direction: str | None, limit: int | None) -> tuple[Tensor, Tensor, bool]:
     """(inputs, targets, paired): ``<dataset>/test`` of A|B pairs, or ``<dataset>/testA`` and ``testB``."""
     base = dataset_folder(dataset)
@@ -61,14 +66,14 @@ def translation_metrics(model, spec: dict, progress: bool = False) -> tuple[dict
         kwargs["mode"] = spec["mode"]
     if "generator" in params:  # Pix2Pix's paper mode draws dropout masks: from the spec's seed
         kwargs["generator"] = torch.Generator().manual_seed(spec["seed"])
-    tag = f"{dataset}-{{}}-{size}px[:{{}}]"
     names = DATASETS.get(dataset, {}).get("domains", ("A", "B"))
 
     def features(images: Tensor, split: str) -> Tensor:  # cached: the same test images every time
-        return reference_features(images, tag.format(split, len(images))).double()
+        return reference_features(images, reference_key(dataset, split, size, len(images))).double()
 
     def score(fake: Tensor, real: Tensor, real_split: str, input_split: str, inputs: Tensor, suffix: str) -> dict:
-        m = image_metrics(fake, real, metrics=("fid", "kid"), reference_key=tag.format(real_split, len(real)),
+        m = image_metrics(fake, real, metrics=("fid", "kid"),
+                          reference_key=reference_key(dataset, real_split, size, len(real)),
                           progress=progress)
         baseline = fid_from_features(features(real, real_split), features(inputs, input_split))
         return {f"fid{suffix}": m["fid"], f"kid{suffix}": m["kid"], f"kid_std{suffix}": m["kid_std"],
